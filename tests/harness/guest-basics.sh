@@ -20,4 +20,4 @@ case "$out" in "uid=1000(user) gid=1000(user)"*) pass "as-user: $out" ;;
 *) fail "as-user id printed '$out'" ;; esac
 
 expect_status 42 "exit status passes through" -- $VM --no-build -- sh -c 'exit 42'
-expect_status 124 "a hung command times out" -- $VM --no-build --timeout 20 -- sleep 600
+expect_status 124 "a hung command times out" -- $VM --no-build --timeout 10 -- sleep 600
