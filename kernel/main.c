@@ -55,9 +55,12 @@ static int upci_fs_init_fs_context(struct fs_context *fc)
 	return init_pseudo(fc, UPCI_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
+/*
+ * No .owner: the module keeps the file system mounted from init to exit, and
+ * a module reference held by that mount would make rmmod impossible.
+ */
 static struct file_system_type upci_fs_type = {
 	.name = UPCI_NAME,
-	.owner = THIS_MODULE,
 	.init_fs_context = upci_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
@@ -76,6 +79,7 @@ static void upci_device_release(struct device *dev)
 		iput(udev->inode);
 	ida_free(&upci_minors, MINOR(dev->devt));
 	pci_dev_put(udev->pdev);
+	mutex_destroy(&udev->cfg_lock);
 	mutex_destroy(&udev->open_lock);
 	kfree(udev);
 }
@@ -103,8 +107,10 @@ static int upci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	udev->pdev = pci_dev_get(pdev);
 	mutex_init(&udev->open_lock);
+	mutex_init(&udev->cfg_lock);
 	init_rwsem(&udev->memory_lock);
 	udev->reset_works = pdev->reset_methods[0] != 0;
+	udev->msix_bar = -1;
 
 	/* From here on, put_device() frees everything through the release */
 	device_initialize(&udev->dev);
@@ -156,8 +162,11 @@ static void upci_remove(struct pci_dev *pdev)
 	udev->dead = true;
 	up_write(&udev->memory_lock);
 	upci_device_revoke_mmaps(udev);
+	/* Config accesses in flight finish; later ones see dead */
+	mutex_lock(&udev->cfg_lock);
 	if (udev->open_count)
 		upci_device_shutdown(udev, true);
+	mutex_unlock(&udev->cfg_lock);
 	mutex_unlock(&udev->open_lock);
 
 	pci_set_drvdata(pdev, NULL);

@@ -11,11 +11,20 @@
  *
  * Lock order (outermost first):
  *
- *   device_lock(&pdev->dev)        held by the driver core around probe/remove;
- *                                  we take it only with a trylock
- *     -> upci_device.open_lock     open, last close, remove
- *       -> mmap_lock / VMA lock    taken by the mm around our fault handler
- *         -> upci_device.memory_lock  (rw_semaphore)
+ *   device_lock(&pdev->dev)        held by the driver core around probe and
+ *                                  remove, and by every PCI reset; we take it
+ *                                  only with a trylock (pci_try_reset_function,
+ *                                  pci_dev_trylock)
+ *     -> upci_device.open_lock     open, last close, reset ioctl, remove
+ *       -> upci_device.cfg_lock    config space accesses, remove
+ *         -> pci_cfg_access_lock   taken by the PCI core around resets
+ *           -> mmap_lock / VMA lock   taken by the mm around our fault handler
+ *             -> upci_device.memory_lock  (rw_semaphore)
+ *
+ * A config access may thus wait (in pci_user_*_config) for a reset that holds
+ * memory_lock, so it never holds memory_lock while it does: the few config
+ * writes that need memory_lock (COMMAND, and the ROM read) use the kernel's
+ * accessors, which do not wait.
  *
  * memory_lock guards everything that decides whether the device decodes memory
  * (COMMAND.MEM, the virtual power state, a reset in progress) and the dead
@@ -61,15 +70,20 @@ struct upci_cfg;
  *	every later call fails with -ENODEV, every later fault with SIGBUS
  * @mem_enabled: the user's COMMAND.MEM and power state allow memory decode,
  *	under @memory_lock
- * @in_reset: a reset is in progress (between reset_prepare and reset_done)
+ * @cfg_lock: serializes config space accesses and guards @cfg's contents;
+ *	remove() takes it after setting @dead to wait out accesses in flight
  * @no_iommu: the open file runs in the unsafe no-IOMMU mode
  * @dma_owned: we hold DMA ownership of the device (iommu_device_claim_dma_owner)
- * @regions_requested: BAR regions requested at first open
+ * @isolated_msi: the IOMMU group has interrupt remapping
+ * @reset_works: the function has a reset method
+ * @bars_requested: bitmap of the BARs requested and mapped at first open
+ * @msix_bar: BAR holding the MSI-X table kept out of reach, or -1 (only
+ *	without interrupt remapping)
+ * @msix_start: page-aligned start of that range in the BAR
+ * @msix_end: page-aligned end of that range
  * @barmap: kernel mappings of the BARs, made at first open
  * @pristine: config state saved at first open, restored at last close
- * @reset_works: the function has a reset method
- * @cfg: virtual config space, built at first open, under @open_lock for
- *	structure and its own mutex for contents
+ * @cfg: virtual config space: allocated at first open, freed with the device
  */
 struct upci_device {
 	struct device dev;
@@ -83,12 +97,17 @@ struct upci_device {
 	struct rw_semaphore memory_lock;
 	bool dead;
 	bool mem_enabled;
-	bool in_reset;
+
+	struct mutex cfg_lock;
 
 	bool no_iommu;
 	bool dma_owned;
-	bool regions_requested;
+	bool isolated_msi;
 	bool reset_works;
+	int bars_requested;
+	int msix_bar;
+	u64 msix_start;
+	u64 msix_end;
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	struct pci_saved_state *pristine;
 	struct upci_cfg *cfg;
@@ -107,13 +126,14 @@ struct inode *upci_alloc_inode(void);
 extern const struct file_operations upci_fops;
 void upci_device_revoke_mmaps(struct upci_device *udev);
 void upci_device_shutdown(struct upci_device *udev, bool locked);
+int upci_device_reset(struct upci_device *udev);
 void upci_reset_prepare(struct pci_dev *pdev);
 void upci_reset_done(struct pci_dev *pdev);
 
 /* config.c */
 int upci_cfg_init(struct upci_device *udev);
 void upci_cfg_free(struct upci_device *udev);
-ssize_t upci_cfg_rw(struct upci_device *udev, char *buf, size_t count,
-		    loff_t pos, bool write);
+int upci_cfg_rw(struct upci_device *udev, u8 *buf, size_t count,
+		loff_t pos, bool write);
 
 #endif /* UPCI_PRIVATE_H */
