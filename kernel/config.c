@@ -131,6 +131,7 @@ static const struct upci_cfg_perm upci_cfg_header[] = {
 	PERM(PCI_BASE_ADDRESS_5,	4,	~0U,		~0U),
 	PERM(PCI_ROM_ADDRESS,		4,	~0U,		~0U),
 	PERM(PCI_INTERRUPT_LINE,	1,	0xff,		0xff),
+	{ }
 };
 
 /* Power management.  Hook: power state (decode tracking) */
@@ -138,6 +139,7 @@ static const struct upci_cfg_perm upci_cfg_pm[] = {
 	PERM(PCI_PM_CTRL,		2,	PCI_PM_CTRL_STATE_MASK,
 	     PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_ENABLE |
 	     PCI_PM_CTRL_PME_STATUS),
+	{ }
 };
 
 /* PCI Express.  Hook: Initiate FLR */
@@ -146,16 +148,19 @@ static const struct upci_cfg_perm upci_cfg_exp[] = {
 	     (u16)~PCI_EXP_DEVCTL_PHANTOM),
 	PERM(PCI_EXP_DEVSTA,		2,	0,		UPCI_DEVSTA_RW1C),
 	PERM(PCI_EXP_DEVCTL2,		2,	0,		UPCI_DEVCTL2_WRITE),
+	{ }
 };
 
 /* Advanced Features.  Hook: Initiate FLR */
 static const struct upci_cfg_perm upci_cfg_af[] = {
 	PERM(PCI_AF_CTRL,		1,	PCI_AF_CTRL_FLR, PCI_AF_CTRL_FLR),
+	{ }
 };
 
 static const struct upci_cfg_perm upci_cfg_vpd[] = {
 	PERM(PCI_VPD_ADDR,		2,	0,		0xffff),
 	PERM(PCI_VPD_DATA,		4,	0,		~0U),
+	{ }
 };
 
 static const struct upci_cfg_perm upci_cfg_aer[] = {
@@ -166,25 +171,23 @@ static const struct upci_cfg_perm upci_cfg_aer[] = {
 	PERM(PCI_ERR_COR_MASK,		4,	0,		~0U),
 	PERM(PCI_ERR_CAP,		4,	0,
 	     PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE),
+	{ }
 };
 
 /**
  * struct upci_cfg_cap - policy for one capability ID
  * @id: capability ID
- * @perms: its writable or virtual registers
- * @nr_perms: number of @perms
+ * @perms: its writable or virtual registers, ending with an empty entry
  * @open_from: if non-zero, everything from this offset on is read/write
  *	pass-through (vendor-specific capabilities)
  */
 struct upci_cfg_cap {
 	u16 id;
 	const struct upci_cfg_perm *perms;
-	unsigned int nr_perms;
 	u16 open_from;
 };
 
-#define CAP(_id, _perms) \
-	{ .id = (_id), .perms = (_perms), .nr_perms = ARRAY_SIZE(_perms) }
+#define CAP(_id, _perms) { .id = (_id), .perms = (_perms) }
 #define CAP_OPEN(_id, _from) { .id = (_id), .open_from = (_from) }
 
 /* Standard capabilities; MSI, MSI-X and every unlisted one are read-only */
@@ -227,18 +230,15 @@ static u32 upci_len_mask(unsigned int len)
 }
 
 static void upci_cfg_apply(struct upci_cfg *cfg, unsigned int base,
-			   unsigned int end, const struct upci_cfg_perm *perms,
-			   unsigned int nr)
+			   unsigned int end, const struct upci_cfg_perm *perms)
 {
-	unsigned int i;
+	for (; perms && perms->len; perms++) {
+		unsigned int pos = base + perms->off;
 
-	for (i = 0; i < nr; i++) {
-		unsigned int pos = base + perms[i].off;
-
-		if (pos + perms[i].len > end)
+		if (pos + perms->len > end)
 			continue;
-		upci_put_le(&cfg->virt[pos], perms[i].virt, perms[i].len);
-		upci_put_le(&cfg->write[pos], perms[i].write, perms[i].len);
+		upci_put_le(&cfg->virt[pos], perms->virt, perms->len);
+		upci_put_le(&cfg->write[pos], perms->write, perms->len);
 	}
 }
 
@@ -338,8 +338,7 @@ static void upci_cfg_mark_caps(struct pci_dev *pdev, struct upci_cfg *cfg,
 			if (table[j].open_from && pos + table[j].open_from < end)
 				memset(&cfg->write[pos + table[j].open_from],
 				       0xff, end - pos - table[j].open_from);
-			upci_cfg_apply(cfg, pos, end, table[j].perms,
-				       table[j].nr_perms);
+			upci_cfg_apply(cfg, pos, end, table[j].perms);
 		}
 	}
 }
@@ -477,8 +476,7 @@ int upci_cfg_init(struct upci_device *udev)
 	memset(cfg->write, 0, PCI_STD_HEADER_SIZEOF);
 	memset(cfg->write + PCI_STD_HEADER_SIZEOF, 0xff,
 	       sizeof(cfg->write) - PCI_STD_HEADER_SIZEOF);
-	upci_cfg_apply(cfg, 0, PCI_STD_HEADER_SIZEOF, upci_cfg_header,
-		       ARRAY_SIZE(upci_cfg_header));
+	upci_cfg_apply(cfg, 0, PCI_STD_HEADER_SIZEOF, upci_cfg_header);
 	upci_cfg_build_caps(udev);
 
 	upci_put_le(&cfg->vconfig[PCI_VENDOR_ID], pdev->vendor, 2);
@@ -606,8 +604,9 @@ static void upci_cfg_update_decode(struct upci_device *udev)
 	cmd = (cmd & ~cfg->virt[PCI_COMMAND]) |
 	      (cfg->vconfig[PCI_COMMAND] & cfg->virt[PCI_COMMAND]);
 	mem = cmd & PCI_COMMAND_MEMORY;
+	/* Any power state but D0 (0) stops decode */
 	if (cfg->pm && (cfg->vconfig[cfg->pm + PCI_PM_CTRL] &
-			PCI_PM_CTRL_STATE_MASK) != PCI_D0)
+			PCI_PM_CTRL_STATE_MASK))
 		mem = false;
 	if (udev->mem_enabled && !mem)
 		upci_device_revoke_mmaps(udev);

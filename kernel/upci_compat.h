@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Kernel-version differences, in one place.  The module targets Debian's 6.12
- * (primary); older and newer kernels get their shims here, never in the code.
+ * (primary); shims for older and newer kernels go here, never in the code.
+ * It needs at least 6.4 (class_register() of a const class, devnode taking a
+ * const device); 6.12 needs none so far.
  */
 #ifndef UPCI_COMPAT_H
 #define UPCI_COMPAT_H
-
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-#error "upci needs Linux 6.4 or newer (const struct class, class_register)"
-#endif
 
 #endif /* UPCI_COMPAT_H */

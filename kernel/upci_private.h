@@ -91,14 +91,14 @@ struct upci_device {
 	struct pci_dev *pdev;
 	struct inode *inode;
 
-	struct mutex open_lock;
+	struct mutex open_lock;		/* see the lock order above */
 	unsigned int open_count;
 
 	struct rw_semaphore memory_lock;
 	bool dead;
 	bool mem_enabled;
 
-	struct mutex cfg_lock;
+	struct mutex cfg_lock;		/* see the lock order above */
 
 	bool no_iommu;
 	bool dma_owned;
