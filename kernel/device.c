@@ -26,6 +26,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/io.h>
@@ -684,7 +685,7 @@ static int upci_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct upci_device *udev = file->private_data;
 	struct upci_region_info info;
-	unsigned int index;
+	unsigned long index;
 	u64 off, len;
 	int ret = 0;
 
