@@ -58,7 +58,7 @@ guest: module user
 
 build/guest/bin/%: tests/vm/guest/%.c | build/guest/bin
 	$(CC) -static $(USER_CFLAGS) -o $@ $<
-build/guest/bin/%: tests/guest/%.c | build/guest/bin
+build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | build/guest/bin
 	$(CC) -static $(USER_CFLAGS) -o $@ $<
 build/unit/%: tests/unit/%.c | build/unit
 	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $<

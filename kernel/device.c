@@ -300,8 +300,14 @@ void upci_device_shutdown(struct upci_device *udev, bool locked)
 	up_write(&udev->memory_lock);
 	upci_device_revoke_mmaps(udev);
 
-	if (present) {
+	if (present)
 		pci_clear_master(pdev);
+	/* Back to the blocking domain, before DMA ownership goes */
+	if (udev->ioas) {
+		upci_ioas_detach(udev->ioas, pdev);
+		udev->ioas = NULL;
+	}
+	if (present) {
 		if (udev->pristine &&
 		    pci_load_and_free_saved_state(pdev, &udev->pristine))
 			pci_warn(pdev, "cannot load the saved config state\n");
@@ -811,11 +817,54 @@ static int upci_ioctl_reset(struct upci_device *udev, void *arg)
 	return ret;
 }
 
+static int upci_ioctl_attach(struct upci_device *udev, void *arg)
+{
+	struct upci_device_attach *cmd = arg;
+	struct upci_ioas *ioas;
+	int ret;
+
+	if (cmd->__reserved)
+		return -EINVAL;
+	ioas = upci_ioas_get_from_fd(cmd->ioas_fd);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	mutex_lock(&udev->open_lock);
+	if (udev->dead)
+		ret = -ENODEV;
+	else if (udev->ioas)
+		ret = -EBUSY;
+	else
+		ret = upci_ioas_attach(ioas, udev->pdev, udev->no_iommu);
+	if (!ret)
+		udev->ioas = ioas;	/* upci_ioas_attach() took a reference */
+	mutex_unlock(&udev->open_lock);
+	upci_ioas_put(ioas);
+	return ret;
+}
+
+static int upci_ioctl_detach(struct upci_device *udev, void *arg)
+{
+	int ret = 0;
+
+	mutex_lock(&udev->open_lock);
+	if (udev->dead)
+		ret = -ENODEV;
+	else if (!udev->ioas)
+		ret = -ENOENT;
+	else
+		upci_ioas_detach(udev->ioas, udev->pdev);
+	udev->ioas = NULL;
+	mutex_unlock(&udev->open_lock);
+	return ret;
+}
+
 union upci_ioctl_buffer {
 	struct upci_info info;
 	struct upci_device_info device_info;
 	struct upci_region_info region_info;
 	struct upci_device_reset reset;
+	struct upci_device_attach attach;
+	struct upci_device_detach detach;
 };
 
 /**
@@ -852,6 +901,10 @@ static const struct upci_ioctl_op upci_ioctl_ops[] = {
 		      struct upci_region_info, out_exclude_size, true),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_RESET, upci_ioctl_reset,
 		      struct upci_device_reset, flags, false),
+	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_ATTACH, upci_ioctl_attach,
+		      struct upci_device_attach, __reserved, false),
+	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_DETACH, upci_ioctl_detach,
+		      struct upci_device_detach, flags, false),
 };
 
 /*

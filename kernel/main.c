@@ -204,12 +204,18 @@ static int __init upci_init(void)
 	if (ret)
 		goto out_class;
 
-	ret = pci_register_driver(&upci_driver);
+	ret = upci_ioas_init();
 	if (ret)
 		goto out_fs;
 
+	ret = pci_register_driver(&upci_driver);
+	if (ret)
+		goto out_ioas;
+
 	return 0;
 
+out_ioas:
+	upci_ioas_exit();
 out_fs:
 	simple_release_fs(&upci_mnt, &upci_mnt_count);
 out_class:
@@ -223,6 +229,7 @@ static void __exit upci_exit(void)
 {
 	/* Unbinds every device; remove() does not wait for user space */
 	pci_unregister_driver(&upci_driver);
+	upci_ioas_exit();
 	simple_release_fs(&upci_mnt, &upci_mnt_count);
 	class_unregister(&upci_class);
 	unregister_chrdev_region(upci_devt, UPCI_MAX_DEVICES);

@@ -47,6 +47,7 @@
 #include <linux/upci.h>
 
 #include "upci_compat.h"
+#include "upci_ioas.h"
 
 #define UPCI_NAME		"upci"
 /* Magic of the private pseudo file system that holds the per-device inodes */
@@ -84,6 +85,8 @@ struct upci_cfg;
  * @barmap: kernel mappings of the BARs, made at first open
  * @pristine: config state saved at first open, restored at last close
  * @cfg: virtual config space: allocated at first open, freed with the device
+ * @ioas: the DMA address space the device is attached to, or NULL; under
+ *	@open_lock
  */
 struct upci_device {
 	struct device dev;
@@ -111,6 +114,7 @@ struct upci_device {
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	struct pci_saved_state *pristine;
 	struct upci_cfg *cfg;
+	struct upci_ioas *ioas;
 };
 
 static inline struct upci_device *to_upci_device(struct device *dev)

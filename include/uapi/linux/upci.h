@@ -332,4 +332,315 @@ struct upci_device_reset {
  */
 #define UPCI_DEVICE_RESET	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_RESET)
 
+/**
+ * DOC: DMA address spaces
+ *
+ * Every open() of ``/dev/upci/iommu`` creates a new, empty DMA address space:
+ * a set of mappings of the caller's memory at I/O virtual addresses (IOVAs).
+ * A device attached to it (%UPCI_DEVICE_ATTACH) can DMA to those IOVAs and
+ * nowhere else; a device that is not attached anywhere cannot DMA at all.
+ * Several devices can share one space.
+ *
+ * %UPCI_IOAS_MAP pins the pages of a range of the caller's memory
+ * (anonymous, memfd/shmem or hugetlbfs) and charges them to the locked
+ * memory (RLIMIT_MEMLOCK) of the user who opened the space, across all the
+ * user's processes; CAP_IPC_LOCK at open lifts the limit.  When the process
+ * unmaps, remaps or discards mapped memory (munmap(), mremap(),
+ * MADV_DONTNEED, exit), the kernel removes the IOVA mapping, unpins and
+ * uncharges before that call returns, signals the eventfd set with
+ * %UPCI_IOAS_SET_EVENTFD and queues the range for %UPCI_IOAS_GET_REVOKED.
+ * fork() and mprotect() leave mappings alone.  (Memory reclaim may, rarely,
+ * try to unmap a pinned page; that also revokes its mapping.)
+ *
+ * %UPCI_IOAS_UNMAP removes whole mappings only: a range that contains part of
+ * a mapping gets EINVAL and nothing is unmapped.
+ *
+ * Without an IOMMU (a space opened with CAP_SYS_RAWIO on a machine whose PCI
+ * devices have no IOMMU), IOVAs are physical addresses: %UPCI_IOAS_MAP
+ * accepts only physically contiguous memory and returns its physical
+ * address; only devices opened in no-IOMMU mode attach.
+ *
+ * Further errnos of these ioctls: EEXIST for a fixed IOVA range that
+ * overlaps a mapping, ENOSPC when no free IOVA range fits (or the space has
+ * %max_mappings mappings, a module parameter), EMSGSIZE when an output array
+ * is too small (the count needed is returned), EFAULT for user memory that is
+ * not mapped with the permissions asked, EBADF for a descriptor that is not
+ * an eventfd or a DMA address space.
+ */
+
+/**
+ * enum upci_ioas_cmd - ioctl numbers of DMA address spaces and attachment
+ * @UPCI_CMD_DEVICE_ATTACH: see %UPCI_DEVICE_ATTACH
+ * @UPCI_CMD_DEVICE_DETACH: see %UPCI_DEVICE_DETACH
+ * @UPCI_CMD_IOAS_GET_INFO: see %UPCI_IOAS_GET_INFO
+ * @UPCI_CMD_IOAS_MAP: see %UPCI_IOAS_MAP
+ * @UPCI_CMD_IOAS_UNMAP: see %UPCI_IOAS_UNMAP
+ * @UPCI_CMD_IOAS_SET_EVENTFD: see %UPCI_IOAS_SET_EVENTFD
+ * @UPCI_CMD_IOAS_GET_REVOKED: see %UPCI_IOAS_GET_REVOKED
+ */
+enum upci_ioas_cmd {
+	UPCI_CMD_DEVICE_ATTACH = 0x10,
+	UPCI_CMD_DEVICE_DETACH = 0x11,
+	UPCI_CMD_IOAS_GET_INFO = 0x20,
+	UPCI_CMD_IOAS_MAP = 0x21,
+	UPCI_CMD_IOAS_UNMAP = 0x22,
+	UPCI_CMD_IOAS_SET_EVENTFD = 0x23,
+	UPCI_CMD_IOAS_GET_REVOKED = 0x24,
+};
+
+/**
+ * struct upci_device_attach - ioctl(UPCI_DEVICE_ATTACH)
+ * @size: sizeof(struct upci_device_attach)
+ * @flags: must be 0
+ * @ioas_fd: a file descriptor of ``/dev/upci/iommu``
+ * @__reserved: must be 0
+ */
+struct upci_device_attach {
+	__u32 size;
+	__u32 flags;
+	__s32 ioas_fd;
+	__u32 __reserved;
+};
+
+/**
+ * define UPCI_DEVICE_ATTACH - let the device DMA into an address space
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_DEVICE_ATTACH), argument &struct upci_device_attach,
+ * on a device file.  The device sees every mapping of the space, present and
+ * future.  Return: 0, or -1 with errno: EBUSY if the device is already
+ * attached (or its IOMMU group is attached to another space), EBADF if
+ * @ioas_fd is not a DMA address space, EINVAL if the space and the device
+ * disagree (IOMMU and no-IOMMU, or an existing mapping lies in a range the
+ * device's IOMMU cannot translate), others as in the errno table.
+ */
+#define UPCI_DEVICE_ATTACH	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_ATTACH)
+
+/**
+ * struct upci_device_detach - ioctl(UPCI_DEVICE_DETACH)
+ * @size: sizeof(struct upci_device_detach)
+ * @flags: must be 0
+ */
+struct upci_device_detach {
+	__u32 size;
+	__u32 flags;
+};
+
+/**
+ * define UPCI_DEVICE_DETACH - block the device's DMA again
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_DEVICE_DETACH), argument &struct upci_device_detach,
+ * on a device file.  Closing the device or the address space detaches too.
+ * Return: 0, or -1 with errno: ENOENT if the device is not attached.
+ */
+#define UPCI_DEVICE_DETACH	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_DETACH)
+
+/**
+ * struct upci_iova_range - an inclusive range of IOVAs
+ * @start: first IOVA
+ * @last: last IOVA (inclusive)
+ */
+struct upci_iova_range {
+	__aligned_u64 start;
+	__aligned_u64 last;
+};
+
+/**
+ * enum upci_ioas_flags - &struct upci_ioas_info.out_flags
+ * @UPCI_IOAS_FLAG_NO_IOMMU: IOVAs are physical addresses (no-IOMMU mode)
+ * @UPCI_IOAS_FLAG_LOCK_CAP: opened with CAP_IPC_LOCK: no memlock limit
+ */
+enum upci_ioas_flags {
+	UPCI_IOAS_FLAG_NO_IOMMU = 1 << 0,
+	UPCI_IOAS_FLAG_LOCK_CAP = 1 << 1,
+};
+
+/**
+ * struct upci_ioas_info - ioctl(UPCI_IOAS_GET_INFO)
+ * @size: sizeof(struct upci_ioas_info)
+ * @flags: must be 0
+ * @out_flags: &enum upci_ioas_flags
+ * @num_ranges: in: entries @ranges has room for; out: number of usable IOVA
+ *	ranges (EMSGSIZE if that is more than the room, nothing written)
+ * @ranges: user pointer to an array of &struct upci_iova_range: the IOVAs
+ *	the attached devices' IOMMUs translate, less their reserved regions
+ *	(such as the MSI window); with no device attached, the widest
+ *	range the space accepts
+ * @out_pgsizes: bitmap of the IOMMU page sizes; the smallest is the
+ *	alignment of every map and unmap
+ * @out_num_mappings: number of mappings
+ * @out_num_devices: number of attached devices
+ * @out_num_revoked: revoked ranges not yet read with %UPCI_IOAS_GET_REVOKED
+ * @out_mapped_bytes: bytes mapped
+ * @out_pinned_pages: pages pinned by this space
+ * @out_user_locked_pages: pages charged to the opener's user, by every
+ *	space and everything else that charges a user's locked memory
+ */
+struct upci_ioas_info {
+	__u32 size;
+	__u32 flags;
+	__u32 out_flags;
+	__u32 num_ranges;
+	__aligned_u64 ranges;
+	__aligned_u64 out_pgsizes;
+	__aligned_u64 out_num_mappings;
+	__u32 out_num_devices;
+	__u32 out_num_revoked;
+	__aligned_u64 out_mapped_bytes;
+	__aligned_u64 out_pinned_pages;
+	__aligned_u64 out_user_locked_pages;
+};
+
+/**
+ * define UPCI_IOAS_GET_INFO - describe a DMA address space
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_IOAS_GET_INFO), argument &struct upci_ioas_info.
+ * Return: 0, or -1 with errno as in the errno table (EMSGSIZE above).
+ */
+#define UPCI_IOAS_GET_INFO	_IO(UPCI_TYPE, UPCI_CMD_IOAS_GET_INFO)
+
+/**
+ * enum upci_ioas_map_flags - &struct upci_ioas_map.flags
+ * @UPCI_IOAS_MAP_READ: the device may read the memory
+ * @UPCI_IOAS_MAP_WRITE: the device may write the memory
+ * @UPCI_IOAS_MAP_FIXED_IOVA: map at @iova; otherwise the kernel chooses
+ */
+enum upci_ioas_map_flags {
+	UPCI_IOAS_MAP_READ = 1 << 0,
+	UPCI_IOAS_MAP_WRITE = 1 << 1,
+	UPCI_IOAS_MAP_FIXED_IOVA = 1 << 2,
+};
+
+/**
+ * struct upci_ioas_map - ioctl(UPCI_IOAS_MAP)
+ * @size: sizeof(struct upci_ioas_map)
+ * @flags: &enum upci_ioas_map_flags; READ and/or WRITE is required
+ * @user_va: address of the memory in the caller's address space
+ * @length: bytes to map
+ * @iova: in with %UPCI_IOAS_MAP_FIXED_IOVA, else out: where it is mapped
+ * @iova_limit: highest IOVA the mapping may reach, for devices with a narrow
+ *	DMA mask (0x0fffffff for 28 bits); 0 means no limit
+ *
+ * @user_va, @length and @iova are multiples of the smallest IOMMU page
+ * size.  A kernel-chosen IOVA is aligned like @user_va within the largest
+ * IOMMU page size that fits in @length, so that huge pages map as huge IOMMU
+ * pages.
+ */
+struct upci_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 user_va;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+	__aligned_u64 iova_limit;
+};
+
+/**
+ * define UPCI_IOAS_MAP - map memory of the caller for DMA
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_IOAS_MAP), argument &struct upci_ioas_map.
+ * Return: 0, or -1 with errno: ENOMEM over the user's RLIMIT_MEMLOCK (with a
+ * kernel message), EEXIST, ENOSPC, EFAULT as above, EINVAL for a zero or
+ * misaligned length, address or IOVA, an IOVA outside the usable ranges or
+ * above @iova_limit, or (no-IOMMU) memory that is not physically contiguous,
+ * EOVERFLOW if an address plus @length overflows, EINTR if a fatal signal
+ * arrived while pinning.
+ */
+#define UPCI_IOAS_MAP		_IO(UPCI_TYPE, UPCI_CMD_IOAS_MAP)
+
+/**
+ * enum upci_ioas_unmap_flags - &struct upci_ioas_unmap.flags
+ * @UPCI_IOAS_UNMAP_ALL: unmap everything; @iova and @length must be 0
+ */
+enum upci_ioas_unmap_flags {
+	UPCI_IOAS_UNMAP_ALL = 1 << 0,
+};
+
+/**
+ * struct upci_ioas_unmap - ioctl(UPCI_IOAS_UNMAP)
+ * @size: sizeof(struct upci_ioas_unmap)
+ * @flags: &enum upci_ioas_unmap_flags
+ * @iova: first IOVA of the range
+ * @length: length of the range
+ * @out_unmapped: bytes unmapped
+ */
+struct upci_ioas_unmap {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+	__aligned_u64 out_unmapped;
+};
+
+/**
+ * define UPCI_IOAS_UNMAP - unmap every mapping inside a range
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_IOAS_UNMAP), argument &struct upci_ioas_unmap.
+ * When it returns, no device can reach the memory and its pages are unpinned
+ * and uncharged.  Return: 0, or -1 with errno: ENOENT if the range holds no
+ * mapping, EINVAL if it holds part of one (nothing is unmapped), EOVERFLOW,
+ * others as in the errno table.
+ */
+#define UPCI_IOAS_UNMAP		_IO(UPCI_TYPE, UPCI_CMD_IOAS_UNMAP)
+
+/**
+ * struct upci_ioas_set_eventfd - ioctl(UPCI_IOAS_SET_EVENTFD)
+ * @size: sizeof(struct upci_ioas_set_eventfd)
+ * @flags: must be 0
+ * @fd: an eventfd, signalled once per revoked mapping; -1 removes it
+ * @__reserved: must be 0
+ */
+struct upci_ioas_set_eventfd {
+	__u32 size;
+	__u32 flags;
+	__s32 fd;
+	__u32 __reserved;
+};
+
+/**
+ * define UPCI_IOAS_SET_EVENTFD - be told of revoked mappings
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_IOAS_SET_EVENTFD), argument
+ * &struct upci_ioas_set_eventfd.
+ * Return: 0, or -1 with errno: EBADF if @fd is not an eventfd.
+ */
+#define UPCI_IOAS_SET_EVENTFD	_IO(UPCI_TYPE, UPCI_CMD_IOAS_SET_EVENTFD)
+
+/**
+ * struct upci_revoked_range - a mapping the kernel tore down
+ * @iova: its first IOVA
+ * @length: its length
+ * @user_va: the user address it mapped
+ */
+struct upci_revoked_range {
+	__aligned_u64 iova;
+	__aligned_u64 length;
+	__aligned_u64 user_va;
+};
+
+/**
+ * struct upci_ioas_get_revoked - ioctl(UPCI_IOAS_GET_REVOKED)
+ * @size: sizeof(struct upci_ioas_get_revoked)
+ * @flags: must be 0
+ * @num_ranges: in: entries @ranges has room for; out: entries written
+ * @out_remaining: revoked ranges still queued after this call
+ * @ranges: user pointer to an array of &struct upci_revoked_range
+ */
+struct upci_ioas_get_revoked {
+	__u32 size;
+	__u32 flags;
+	__u32 num_ranges;
+	__u32 out_remaining;
+	__aligned_u64 ranges;
+};
+
+/**
+ * define UPCI_IOAS_GET_REVOKED - read and forget revoked mappings
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_IOAS_GET_REVOKED), argument
+ * &struct upci_ioas_get_revoked.  Returns the oldest revoked ranges first;
+ * their IOVAs are free again from the moment of revocation.
+ * Return: 0, or -1 with errno as in the errno table.
+ */
+#define UPCI_IOAS_GET_REVOKED	_IO(UPCI_TYPE, UPCI_CMD_IOAS_GET_REVOKED)
+
 #endif /* _UAPI_LINUX_UPCI_H */
