@@ -12,6 +12,13 @@
  *   upci-test-dma bad NODE            bad inputs: errno and no side effect
  *   upci-test-dma scale NODE N        N mappings; time per map (root)
  *   upci-test-dma noiommu NODE        physical addresses (root, no IOMMU)
+ *   upci-test-dma locked              print the user's locked pages
+ *   upci-test-dma spin NODE MB        map and unmap MB-sized buffers forever
+ *                                     (to be killed in the middle)
+ *   upci-test-dma hold NODE FIFO      attach, map, wait for a line on FIFO
+ *                                     (the device is unbound meanwhile), then
+ *                                     expect ENODEV on the device and a
+ *                                     working address space
  *
  * Prints one "ok - ..." line per check; exits 0 when all pass, 1 otherwise.
  */
@@ -486,6 +493,21 @@ static void test_bad(const char *node)
 	close(dev);
 }
 
+/* A field of /proc/meminfo, in KiB */
+static long meminfo(const char *field)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, strlen(field)) && line[strlen(field)] == ':')
+			v = strtol(line + strlen(field) + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /*
  * N mappings: 1,024 distinct pages (or fewer), each mapped at many IOVAs;
  * prints the time per map around 1 k, 10 k, 100 k, 1 M mappings.
@@ -498,11 +520,15 @@ static void test_scale(const char *node, unsigned long n)
 	double t0 = now_seconds(), tmark = t0, t;
 	struct upci_ioas_info info;
 	uint64_t unmapped;
+	long free0, slab0;
 
 	dev = open_node(node);
 	if (attach(dev, ioas))
 		DIE("attach: %s", strerror(errno));
 	madvise(pages, npages * PAGE, MADV_NOHUGEPAGE);
+	memset(pages, 1, npages * PAGE);
+	free0 = meminfo("MemFree");
+	slab0 = meminfo("Slab");
 	for (i = 0; i < n; i++) {
 		if (map_at(ioas, pages + (i % npages) * PAGE, PAGE, RW, 0, 0, NULL))
 			DIE("map %lu: %s", i, strerror(errno));
@@ -518,6 +544,9 @@ static void test_scale(const char *node, unsigned long n)
 	}
 	CHECK(ioas_info(ioas, &info) == 0 && info.out_num_mappings == n,
 	      "%lu mappings in one space", n);
+	printf("# kernel memory per mapping: %.0f bytes in all (slab %.0f, the rest IOMMU page tables)\n",
+	       (free0 - meminfo("MemFree")) * 1024.0 / n,
+	       (meminfo("Slab") - slab0) * 1024.0 / n);
 	t = now_seconds();
 	{
 		struct upci_ioas_unmap u = { .size = sizeof(u),
@@ -592,9 +621,69 @@ static void test_noiommu(const char *node)
 	close(dev);
 }
 
+static void print_locked(void)
+{
+	int ioas = ioas_open();
+
+	printf("%ld\n", user_locked(ioas));
+	close(ioas);
+}
+
+static void spin(const char *node, size_t mb)
+{
+	int dev, ioas = ioas_open();
+	size_t len = mb << 20;
+	uint8_t *buf = buffer(len, 1);
+	uint64_t iova;
+
+	dev = open_node(node);
+	if (attach(dev, ioas))
+		DIE("attach: %s", strerror(errno));
+	madvise(buf, len, MADV_NOHUGEPAGE);
+	memset(buf, 2, len);
+	printf("spinning\n");
+	for (;;) {
+		iova = map_or_die(ioas, buf, len, RW, 0, 0);
+		unmap(ioas, iova, len, NULL);
+	}
+}
+
+static void hold(const char *node, const char *fifo)
+{
+	int dev, ioas = ioas_open(), f;
+	volatile uint32_t *bar = edu_open(node, &dev);
+	uint8_t *src = buffer(PAGE, 0), *dst = buffer(PAGE, 0);
+	struct upci_ioas_info info;
+	uint64_t si, di;
+	char c;
+
+	(void)bar;
+	if (attach(dev, ioas))
+		DIE("attach: %s", strerror(errno));
+	si = map_or_die(ioas, src, PAGE, RW, 0, EDU_LIMIT);
+	di = map_or_die(ioas, dst, PAGE, RW, 0, EDU_LIMIT);
+	printf("holding\n");
+	f = open(fifo, O_RDONLY);
+	if (f < 0 || read(f, &c, 1) != 1)
+		DIE("fifo: %s", strerror(errno));
+	CHECK_ERR(ENODEV, detach(dev), "detach after the device was removed");
+	CHECK_ERR(ENODEV, attach(dev, ioas), "attach after the device was removed");
+	CHECK(ioas_info(ioas, &info) == 0 && info.out_num_devices == 0 &&
+	      info.out_num_mappings == 2,
+	      "the space lost its device and kept its mappings (%u, %llu)",
+	      info.out_num_devices, (unsigned long long)info.out_num_mappings);
+	CHECK(unmap(ioas, si, PAGE, NULL) == 0 && unmap(ioas, di, PAGE, NULL) == 0,
+	      "unmap still works");
+	CHECK(close(dev) == 0 && close(ioas) == 0, "close works");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "locked")) {
+		print_locked();
+		return 0;
+	}
 	if (argc < 3)
 		goto usage;
 	if (!strcmp(argv[1], "roundtrip"))
@@ -615,6 +704,10 @@ int main(int argc, char **argv)
 		test_scale(argv[2], strtoul(argv[3], NULL, 0));
 	else if (!strcmp(argv[1], "noiommu"))
 		test_noiommu(argv[2]);
+	else if (!strcmp(argv[1], "spin") && argc == 4)
+		spin(argv[2], strtoul(argv[3], NULL, 0));
+	else if (!strcmp(argv[1], "hold") && argc == 4)
+		hold(argv[2], argv[3]);
 	else
 		goto usage;
 	return failures ? 1 : 0;
