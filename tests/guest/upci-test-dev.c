@@ -19,110 +19,12 @@
  *
  * Prints one "ok - ..." line per check; exits 0 when all pass, 1 otherwise.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <linux/upci.h>
-
-static int failures;
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (cond) {						\
-			printf("ok - ");				\
-		} else {						\
-			printf("not ok - ");				\
-			failures++;					\
-		}							\
-		printf(__VA_ARGS__);					\
-		printf(" (%s:%d)\n", __FILE__, __LINE__);		\
-	} while (0)
-
-/* CHECK_ERR(errno_value, call): call fails with that errno */
-#define CHECK_ERR(want, call, what)					\
-	do {								\
-		long _r = (call);					\
-		int _e = errno;						\
-		CHECK(_r == -1 && _e == (want),				\
-		      "%s: %s (got %ld, %s)", what, strerror(want),	\
-		      _r, _r == -1 ? strerror(_e) : "success");		\
-	} while (0)
-
-static off_t region_offset(int index)
-{
-	return (off_t)index << UPCI_REGION_OFFSET_SHIFT;
-}
-
-static int open_node(const char *node)
-{
-	int fd = open(node, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0) {
-		printf("not ok - open %s: %s\n", node, strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
-
-static int region_info(int fd, int index, struct upci_region_info *ri)
-{
-	memset(ri, 0, sizeof(*ri));
-	ri->size = sizeof(*ri);
-	ri->index = index;
-	return ioctl(fd, UPCI_DEVICE_GET_REGION_INFO, ri);
-}
-
-static uint32_t cfg_read(int fd, unsigned int pos, unsigned int len)
-{
-	uint32_t v = 0;
-
-	if (pread(fd, &v, len, region_offset(UPCI_REGION_CONFIG) + pos) !=
-	    (ssize_t)len) {
-		printf("# config read at %#x: %s\n", pos, strerror(errno));
-		failures++;
-	}
-	return v;
-}
-
-static void cfg_write(int fd, unsigned int pos, unsigned int len, uint32_t v)
-{
-	if (pwrite(fd, &v, len, region_offset(UPCI_REGION_CONFIG) + pos) !=
-	    (ssize_t)len) {
-		printf("# config write at %#x: %s\n", pos, strerror(errno));
-		failures++;
-	}
-}
-
-static volatile uint32_t *map_bar(int fd, int index, size_t *size)
-{
-	struct upci_region_info ri;
-	void *p;
-
-	if (region_info(fd, index, &ri) || !(ri.out_flags & UPCI_REGION_FLAG_MMAP)) {
-		printf("not ok - BAR%d is not mappable\n", index);
-		exit(1);
-	}
-	p = mmap(NULL, ri.out_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 ri.out_offset);
-	if (p == MAP_FAILED) {
-		printf("not ok - mmap BAR%d: %s\n", index, strerror(errno));
-		exit(1);
-	}
-	if (size)
-		*size = ri.out_size;
-	return p;
-}
+#include "upci-test.h"
 
 static sigjmp_buf sigbus_jmp;
 
