@@ -21,3 +21,10 @@ case "$out" in "uid=1000(user) gid=1000(user)"*) pass "as-user: $out" ;;
 
 expect_status 42 "exit status passes through" -- $VM --no-build -- sh -c 'exit 42'
 expect_status 124 "a hung command times out" -- $VM --no-build --timeout 10 -- sleep 600
+
+out=$($VM --no-build --load vfio_iommu_type1 --load vfio-pci -- sh -c 'cut -d" " -f1 /proc/modules | sort | tr "\n" " "') ||
+	fail "--load vfio-pci"
+for m in vfio vfio_iommu_type1 vfio_pci_core vfio_pci irqbypass upci; do
+	case " $out" in *" $m "*) ;; *) fail "--load vfio-pci: $m is not loaded ($out)" ;; esac
+done
+pass "--load loads guest modules with their dependencies"
