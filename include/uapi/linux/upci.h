@@ -68,9 +68,10 @@
  * faults back in when decode is on again, or gets SIGBUS otherwise.
  *
  * Config space is virtualized: BARs and the ROM BAR are emulated (sizing works,
- * the hardware never changes), MSI and MSI-X are read-only, power state and
- * function-level reset go through the kernel, and bits that could break
- * isolation are read-only.  The full table is in kernel/config.c.
+ * the hardware never changes), MSI and MSI-X are read-only, COMMAND's
+ * INTx-disable bit is virtual (the kernel owns it, see Interrupts), power
+ * state and function-level reset go through the kernel, and bits that could
+ * break isolation are read-only.  The full table is in kernel/config.c.
  */
 
 /**
@@ -137,12 +138,15 @@ enum upci_cmd {
  * @UPCI_CAP_MMAP: memory BARs can be mapped, revocably
  * @UPCI_CAP_RESET: %UPCI_DEVICE_RESET exists
  * @UPCI_CAP_CONFIG_VIRT: config space is virtualized as kernel/config.c says
+ * @UPCI_CAP_IRQ: interrupts to eventfds: %UPCI_DEVICE_GET_IRQ_INFO,
+ *	%UPCI_DEVICE_SET_IRQS and %UPCI_DEVICE_IRQ_UNMASK exist
  */
 enum upci_caps {
 	UPCI_CAP_REGION_RW = 1 << 0,
 	UPCI_CAP_MMAP = 1 << 1,
 	UPCI_CAP_RESET = 1 << 2,
 	UPCI_CAP_CONFIG_VIRT = 1 << 3,
+	UPCI_CAP_IRQ = 1 << 4,
 };
 
 /**
@@ -474,6 +478,9 @@ enum upci_ioas_flags {
  * @out_pinned_pages: pages pinned by this space
  * @out_user_locked_pages: pages charged to the opener's user, by every
  *	space and everything else that charges a user's locked memory
+ * @out_num_domains: IOMMU domains the space keeps (one per IOMMU in use;
+ *	every mapping is mirrored into each)
+ * @__reserved: must be 0
  */
 struct upci_ioas_info {
 	__u32 size;
@@ -488,6 +495,8 @@ struct upci_ioas_info {
 	__aligned_u64 out_mapped_bytes;
 	__aligned_u64 out_pinned_pages;
 	__aligned_u64 out_user_locked_pages;
+	__u32 out_num_domains;
+	__u32 __reserved;
 };
 
 /**
@@ -642,5 +651,191 @@ struct upci_ioas_get_revoked {
  * Return: 0, or -1 with errno as in the errno table.
  */
 #define UPCI_IOAS_GET_REVOKED	_IO(UPCI_TYPE, UPCI_CMD_IOAS_GET_REVOKED)
+
+/**
+ * DOC: Interrupts
+ *
+ * A device's interrupts reach the process through eventfds (eventfd(2)): each
+ * interrupt vector the process connects adds one to the count of the eventfd
+ * it gave, so the process sleeps in read(), poll() or epoll on it.  There are
+ * three interrupt types, &enum upci_irq_type: INTx, MSI and MSI-X; the
+ * vectors of a type are numbered from 0 (INTx has one).
+ * %UPCI_DEVICE_GET_IRQ_INFO says how many vectors each type has.
+ *
+ * %UPCI_DEVICE_SET_IRQS connects, replaces and disconnects the eventfds of a
+ * range of vectors of one type, and turns the type off with a count of 0.
+ * One type is active at a time: the first call with a non-zero count
+ * activates its type, and any other type then gets EBUSY until it is turned
+ * off.  The kernel programs the MSI and MSI-X capabilities and tables; in
+ * config space they are read-only.  Closing the device (or the process's
+ * death, or the device's removal) turns everything off.  Closing an eventfd
+ * that is connected is harmless: the kernel keeps its own reference until
+ * the vector is disconnected.
+ *
+ * INTx is level-triggered and may be shared with other devices, so the
+ * kernel masks it (with the INTx-disable bit of COMMAND, PCI 2.3) each time
+ * it fires, before it signals the eventfd; nothing more arrives until the
+ * process has serviced the device and called %UPCI_DEVICE_IRQ_UNMASK.  If
+ * the device still asserts INTx at that moment, the interrupt stays masked
+ * and the eventfd is signalled again at once.  A device that keeps INTx
+ * asserted thus costs one interrupt per unmask, never a storm.  A device
+ * whose INTx cannot be masked does not get INTx (EOPNOTSUPP).  While INTx is
+ * not active the kernel keeps it disabled in the hardware; COMMAND's
+ * INTx-disable bit in config space is virtual: the user's writes never reach
+ * the hardware.
+ *
+ * MSI: the kernel enables as many vectors as the device offers (or at least
+ * as many as the call needs, when the machine cannot give them all) when the
+ * type is activated; interrupts of a vector without an eventfd are dropped.
+ *
+ * MSI-X: a vector is enabled in the device when it is first connected and
+ * stays enabled until MSI-X is turned off; connecting, replacing and
+ * disconnecting vectors never disturbs the others.  A disconnected MSI-X
+ * vector is masked, and the device holds its interrupt pending until it is
+ * connected again.
+ *
+ * Further errnos of these ioctls: EBADF for a descriptor that is not an
+ * eventfd (or not open), EBUSY for another active type, ENOSPC when the
+ * machine has no interrupt vectors left, EOPNOTSUPP for INTx on a device
+ * that cannot mask it.
+ */
+
+/**
+ * enum upci_irq_cmd - ioctl numbers of interrupts
+ * @UPCI_CMD_DEVICE_GET_IRQ_INFO: see %UPCI_DEVICE_GET_IRQ_INFO
+ * @UPCI_CMD_DEVICE_SET_IRQS: see %UPCI_DEVICE_SET_IRQS
+ * @UPCI_CMD_DEVICE_IRQ_UNMASK: see %UPCI_DEVICE_IRQ_UNMASK
+ */
+enum upci_irq_cmd {
+	UPCI_CMD_DEVICE_GET_IRQ_INFO = 0x30,
+	UPCI_CMD_DEVICE_SET_IRQS = 0x31,
+	UPCI_CMD_DEVICE_IRQ_UNMASK = 0x32,
+};
+
+/**
+ * enum upci_irq_type - interrupt types
+ * @UPCI_IRQ_INTX: INTx (legacy, level-triggered, one vector)
+ * @UPCI_IRQ_MSI: MSI
+ * @UPCI_IRQ_MSIX: MSI-X
+ * @UPCI_IRQ_NUM_TYPES: number of types
+ *
+ * ``1 << type`` is the type's bit in &enum upci_irq_types.
+ */
+enum upci_irq_type {
+	UPCI_IRQ_INTX = 0,
+	UPCI_IRQ_MSI = 1,
+	UPCI_IRQ_MSIX = 2,
+	UPCI_IRQ_NUM_TYPES = 3,
+};
+
+/**
+ * enum upci_irq_info_flags - &struct upci_irq_info.out_flags
+ * @UPCI_IRQ_INFO_MASKABLE: the hardware can mask the vectors: INTx through
+ *	the INTx-disable bit, MSI with per-vector mask bits, MSI-X always.
+ *	INTx without it cannot be used (%UPCI_DEVICE_SET_IRQS: EOPNOTSUPP)
+ * @UPCI_IRQ_INFO_AUTOMASKED: every interrupt masks its vector until
+ *	%UPCI_DEVICE_IRQ_UNMASK (INTx)
+ * @UPCI_IRQ_INFO_ACTIVE: this type is the active one
+ */
+enum upci_irq_info_flags {
+	UPCI_IRQ_INFO_MASKABLE = 1 << 0,
+	UPCI_IRQ_INFO_AUTOMASKED = 1 << 1,
+	UPCI_IRQ_INFO_ACTIVE = 1 << 2,
+};
+
+/**
+ * struct upci_irq_info - ioctl(UPCI_DEVICE_GET_IRQ_INFO)
+ * @size: sizeof(struct upci_irq_info)
+ * @flags: must be 0
+ * @type: the interrupt type, &enum upci_irq_type; EINVAL if unknown
+ * @out_flags: &enum upci_irq_info_flags
+ * @out_count: number of vectors of the type; 0 if the device does not have
+ *	it
+ * @out_connected: with %UPCI_IRQ_INFO_ACTIVE, how many vectors have an
+ *	eventfd; else 0
+ */
+struct upci_irq_info {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 out_flags;
+	__u32 out_count;
+	__u32 out_connected;
+};
+
+/**
+ * define UPCI_DEVICE_GET_IRQ_INFO - describe one interrupt type
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_DEVICE_GET_IRQ_INFO), argument
+ * &struct upci_irq_info.
+ * Return: 0, or -1 with errno as in the errno table.
+ */
+#define UPCI_DEVICE_GET_IRQ_INFO \
+	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_GET_IRQ_INFO)
+
+/**
+ * struct upci_irq_set - ioctl(UPCI_DEVICE_SET_IRQS)
+ * @size: sizeof(struct upci_irq_set)
+ * @flags: must be 0
+ * @type: the interrupt type, &enum upci_irq_type
+ * @start: first vector
+ * @count: number of vectors, or 0 to turn @type off (then @start must be 0)
+ * @__reserved: must be 0
+ * @eventfds: user pointer to @count ``__s32``: for vector @start + i, an
+ *	eventfd to connect (replacing the one connected, if any), or -1 to
+ *	disconnect it
+ */
+struct upci_irq_set {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 start;
+	__u32 count;
+	__u32 __reserved;
+	__aligned_u64 eventfds;
+};
+
+/**
+ * define UPCI_DEVICE_SET_IRQS - connect interrupt vectors to eventfds
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_DEVICE_SET_IRQS), argument &struct upci_irq_set.
+ * Activates @type if no type is active.  The call is all or nothing: on any
+ * error, nothing changed.
+ * Return: 0, or -1 with errno: EINVAL for an unknown @type, @start + @count
+ * past &struct upci_irq_info.out_count, an entry below -1 or a non-zero
+ * @__reserved; EBADF for an entry that is not an open eventfd; EBUSY if
+ * another type is active; EOPNOTSUPP for INTx on a device that cannot mask
+ * it; ENOSPC if the machine is out of interrupt vectors; others as in the
+ * errno table.  Turning off a type that is not active succeeds and does
+ * nothing.
+ */
+#define UPCI_DEVICE_SET_IRQS	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_SET_IRQS)
+
+/**
+ * struct upci_irq_unmask - ioctl(UPCI_DEVICE_IRQ_UNMASK)
+ * @size: sizeof(struct upci_irq_unmask)
+ * @flags: must be 0
+ * @type: the interrupt type; only %UPCI_IRQ_INTX is automasked
+ * @index: the vector, 0
+ */
+struct upci_irq_unmask {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 index;
+};
+
+/**
+ * define UPCI_DEVICE_IRQ_UNMASK - unmask INTx after servicing the device
+ *
+ * _IO(UPCI_TYPE, UPCI_CMD_DEVICE_IRQ_UNMASK), argument
+ * &struct upci_irq_unmask.  Unmasks INTx if it was masked by an interrupt;
+ * if the device still asserts INTx, it stays masked and its eventfd is
+ * signalled again.  Unmasking an unmasked INTx does nothing.
+ * Return: 0, or -1 with errno: EINVAL if @type is not %UPCI_IRQ_INTX or
+ * @index is not 0, ENOENT if INTx is not active, others as in the errno
+ * table.
+ */
+#define UPCI_DEVICE_IRQ_UNMASK	_IO(UPCI_TYPE, UPCI_CMD_DEVICE_IRQ_UNMASK)
 
 #endif /* _UAPI_LINUX_UPCI_H */
