@@ -22,7 +22,8 @@
  * that accepts it (iommu_attach_group() gives -EINVAL for an incompatible
  * one, such as a domain of another IOMMU unit); otherwise a new domain is
  * allocated and every existing mapping is replayed into it, so every domain
- * maps everything.  A group is attached once, however many of its devices
+ * maps everything.  QEMU has one IOMMU unit, so the tests exercise this path
+ * with the domain_per_group parameter, which gives every group its own.  A group is attached once, however many of its devices
  * attach.  The usable IOVA ranges are the intersection of the domains'
  * apertures less every group's reserved regions (the MSI window, RMRRs),
  * recomputed at attach and detach; an attach that would leave an existing
@@ -51,6 +52,11 @@ static unsigned long max_mappings = 1UL << 22;
 module_param(max_mappings, ulong, 0644);
 MODULE_PARM_DESC(max_mappings,
 		 "Most mappings one DMA address space may hold (default 4194304)");
+
+static bool domain_per_group;
+module_param(domain_per_group, bool, 0644);
+MODULE_PARM_DESC(domain_per_group,
+		 "Testing: give every IOMMU group its own domain, as if each sat behind its own IOMMU");
 
 /* Usable IOVAs before any device is attached: 48 bits, what every IOMMU has */
 #define UPCI_IOVA_DEFAULT_LAST	((1ULL << 48) - 1)
@@ -506,6 +512,8 @@ static int upci_ioas_attach_group(struct upci_ioas *ioas, struct pci_dev *pdev,
 		goto out_free_ranges;
 	}
 	list_for_each_entry(d, &ioas->domains, node) {
+		if (domain_per_group)
+			break;
 		ret = iommu_attach_group(d->domain, group);
 		if (!ret)
 			goto out_attached;
@@ -810,6 +818,7 @@ static int upci_ioas_info(struct upci_ioas *ioas, void *arg)
 			 (ioas->lock_cap ? UPCI_IOAS_FLAG_LOCK_CAP : 0);
 	cmd->out_pgsizes = ioas->pgsizes;
 	cmd->out_num_devices = ioas->nr_devices;
+	cmd->out_num_domains = list_count_nodes(&ioas->domains);
 	mutex_lock(&ioas->iova_lock);
 	cmd->out_num_mappings = ioas->nr_maps;
 	cmd->out_num_revoked = ioas->nr_revoked;

@@ -392,10 +392,33 @@ static void test_twodev(const char *node1, const char *node2)
 	CHECK(attach(d1, ioas) == 0, "attach the first device after a map");
 	CHECK(attach(d2, ioas) == 0, "attach the second device");
 	di = map_or_die(ioas, dst, PAGE, UPCI_IOAS_MAP_WRITE, 0, EDU_LIMIT);
+	{
+		struct upci_ioas_info info;
+
+		ioas_info(ioas, &info);
+		printf("# the space keeps %u IOMMU domain(s)\n", info.out_num_domains);
+		CHECK(info.out_num_domains == (getenv("UPCI_TEST_DOMAINS") ?
+					       (unsigned int)atoi(getenv("UPCI_TEST_DOMAINS")) : 1),
+		      "domains: %u", info.out_num_domains);
+	}
 	round_trip(b1, src, si, dst, di, "first device");
 	round_trip(b2, src, si, dst, di, "second device");
 	CHECK(detach(d1) == 0, "detach the first");
 	round_trip(b2, src, si, dst, di, "second device after the first left");
+	/* A mapping revoked while both domains hold it leaves neither */
+	{
+		uint8_t *gone = buffer(PAGE, 0x44);
+		uint64_t gi = map_or_die(ioas, gone, PAGE, RW, 0, EDU_LIMIT);
+
+		CHECK(attach(d1, ioas) == 0, "attach the first again (replay)");
+		round_trip(b1, src, si, dst, di, "first device after the replay");
+		munmap(gone, PAGE);
+		CHECK(map_at(ioas, dst, PAGE, RW | UPCI_IOAS_MAP_FIXED_IOVA, gi, 0, NULL) == 0,
+		      "the revoked IOVA is free in every domain");
+		round_trip(b1, src, si, dst, gi, "first device, new memory at the old IOVA");
+		round_trip(b2, src, si, dst, gi, "second device, new memory at the old IOVA");
+		CHECK(detach(d1) == 0, "detach the first again");
+	}
 	memset(dst, 0, PAGE);
 	CHECK(edu_dma(b1, si, PAGE, 0) == 0 && edu_dma(b1, di, PAGE, 1) == 0 &&
 	      dst[0] == 0 && !memcmp(dst, dst + 1, PAGE - 1),
