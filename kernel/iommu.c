@@ -23,8 +23,8 @@
  * one, such as a domain of another IOMMU unit); otherwise a new domain is
  * allocated and every existing mapping is replayed into it, so every domain
  * maps everything.  QEMU has one IOMMU unit, so the tests exercise this path
- * with the domain_per_group parameter, which gives every group its own.  A group is attached once, however many of its devices
- * attach.  The usable IOVA ranges are the intersection of the domains'
+ * with the domain_per_group parameter, which gives every group its own.  A
+ * group is attached once, however many of its devices attach.  The usable IOVA ranges are the intersection of the domains'
  * apertures less every group's reserved regions (the MSI window, RMRRs),
  * recomputed at attach and detach; an attach that would leave an existing
  * mapping outside them is refused.
