@@ -24,10 +24,11 @@
  * allocated and every existing mapping is replayed into it, so every domain
  * maps everything.  QEMU has one IOMMU unit, so the tests exercise this path
  * with the domain_per_group parameter, which gives every group its own.  A
- * group is attached once, however many of its devices attach.  The usable IOVA ranges are the intersection of the domains'
- * apertures less every group's reserved regions (the MSI window, RMRRs),
- * recomputed at attach and detach; an attach that would leave an existing
- * mapping outside them is refused.
+ * group is attached once, however many of its devices attach.  The usable
+ * IOVA ranges are the intersection of the domains' apertures less every
+ * group's reserved regions (the MSI window, RMRRs), recomputed at attach and
+ * detach; an attach that would leave an existing mapping outside them is
+ * refused.
  *
  * The lock order is in upci_ioas.h.  Teardown order everywhere: IOMMU
  * unmap (or detach, which blocks the group), which flushes the IOTLB, then
