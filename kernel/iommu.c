@@ -73,7 +73,7 @@ MODULE_PARM_DESC(domain_per_group,
 /**
  * struct upci_group - an IOMMU group attached to a domain of a space
  * @node: entry in &upci_domain.groups
- * @group: the group (a reference is held)
+ * @group: the group, of which it holds a reference
  * @users: attached devices of the group
  * @resv: its reserved regions, &struct iommu_resv_region
  */
@@ -415,7 +415,6 @@ static struct upci_group *upci_group_alloc(struct iommu_group *group)
 	if (!g)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&g->resv);
-	g->group = group;
 	g->users = 1;
 	ret = iommu_get_group_resv_regions(group, &g->resv);
 	if (ret) {
@@ -423,6 +422,7 @@ static struct upci_group *upci_group_alloc(struct iommu_group *group)
 		kfree(g);
 		return ERR_PTR(ret);
 	}
+	g->group = iommu_group_ref_get(group);
 	return g;
 }
 
@@ -551,6 +551,22 @@ static int upci_ioas_attach_group(struct upci_ioas *ioas, struct pci_dev *pdev,
 	}
 out_attached:
 	list_add_tail(&g->node, &d->groups);
+	kfree(r);
+	/*
+	 * A domain's page sizes and aperture are final only once it is
+	 * attached (Intel computes them then): compute the ranges again.
+	 */
+	r = upci_ioas_compute_ranges(ioas, NULL, NULL, &n, &pgsizes);
+	if (IS_ERR(r) || !upci_ioas_maps_fit(ioas, r, n, pdev)) {
+		ret = IS_ERR(r) ? PTR_ERR(r) : -EINVAL;
+		if (!IS_ERR(r))
+			kfree(r);
+		list_del(&g->node);
+		iommu_detach_group(d->domain, group);
+		if (list_empty(&d->groups))
+			upci_domain_destroy(ioas, d);
+		goto out_free_group;
+	}
 	upci_ioas_set_ranges(ioas, r, n, pgsizes);
 	return 0;
 
@@ -603,16 +619,13 @@ int upci_ioas_attach(struct upci_ioas *ioas, struct pci_dev *pdev,
 			goto out_unlock;
 		}
 		g = upci_ioas_find_group(ioas, group, &d);
-		if (g) {
+		if (g)
 			g->users++;
-			iommu_group_put(group);
-		} else {
+		else
 			ret = upci_ioas_attach_group(ioas, pdev, group);
-			if (ret) {
-				iommu_group_put(group);
-				goto out_unlock;
-			}
-		}
+		iommu_group_put(group);
+		if (ret)
+			goto out_unlock;
 	}
 	ioas->nr_devices++;
 	kref_get(&ioas->kref);

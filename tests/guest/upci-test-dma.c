@@ -176,6 +176,44 @@ static void test_roundtrip(const char *node)
 	}
 	CHECK(ioas_info(ioas, &info) == 0 && info.out_num_mappings == 0 &&
 	      info.out_pinned_pages == 0, "info: nothing mapped or pinned");
+
+	/* memfd (shmem) memory, shared */
+	{
+		int mfd = memfd_create("upci-test", MFD_CLOEXEC);
+		uint8_t *m;
+
+		if (mfd < 0 || ftruncate(mfd, 2 * PAGE))
+			DIE("memfd: %s", strerror(errno));
+		m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		if (m == MAP_FAILED)
+			DIE("mmap memfd: %s", strerror(errno));
+		pattern(m, PAGE, 8);
+		si = map_or_die(ioas, m, 2 * PAGE, RW, 0, EDU_LIMIT);
+		round_trip(bar, m, si, m + PAGE, si + PAGE, "memfd memory");
+		CHECK(unmap(ioas, si, 2 * PAGE, NULL) == 0, "unmap the memfd mapping");
+		munmap(m, 2 * PAGE);
+		close(mfd);
+	}
+	/* A 2 MiB hugetlbfs page: the IOVA keeps the 2 MiB alignment */
+	{
+		size_t huge = 2 << 20;
+		uint8_t *h = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+
+		if (h == MAP_FAILED) {
+			printf("# no huge page (%s): hugetlbfs part skipped\n",
+			       strerror(errno));
+		} else {
+			pattern(h, PAGE, 9);
+			si = map_or_die(ioas, h, huge, RW, 0, EDU_LIMIT);
+			CHECK(si % huge == 0, "huge page at a 2 MiB-aligned IOVA %#llx",
+			      (unsigned long long)si);
+			round_trip(bar, h, si, h + huge - PAGE, si + huge - PAGE,
+				   "hugetlbfs memory");
+			CHECK(unmap(ioas, si, huge, NULL) == 0, "unmap the huge page");
+			munmap(h, huge);
+		}
+	}
 	CHECK(detach(dev) == 0, "detach");
 	CHECK_ERR(ENOENT, detach(dev), "detach again");
 	close(ioas);
@@ -436,6 +474,11 @@ static void test_bad(const char *node)
 	uint64_t iova;
 
 	dev = open_node(node);
+	/* A mapping made before attach where the device cannot have one */
+	map_or_die(ioas, buf, PAGE, RW | UPCI_IOAS_MAP_FIXED_IOVA, 0xfee00000, 0);
+	CHECK_ERR(EINVAL, attach(dev, ioas), "attach over a mapping in the MSI window");
+	CHECK_ERR(EINVAL, attach(dev, ioas), "and again (nothing stuck half-attached)");
+	CHECK(unmap(ioas, 0xfee00000, PAGE, NULL) == 0, "unmap it");
 	CHECK(attach(dev, ioas) == 0, "attach");
 	iova = map_or_die(ioas, buf, 2 * PAGE, RW, 0, 0);
 	ioas_info(ioas, &before);
