@@ -18,19 +18,44 @@ ROOT := $(CURDIR)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/6.12.*-amd64/build))))
 KBUILD_OUT ?= build/kernel
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 CC ?= cc
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
 USER_CFLAGS := $(CFLAGS) -Wall -Wextra $(WERROR) -Iinclude/uapi
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# Static programs that go into the guest: as-user and every tests/guest/*.c.
+# libupci: a shared library (versioned symbols) and a static one.
+LIB_VERSION := 0.1.0
+LIB_SONAME := libupci.so.0
+LIB_SRCS := $(wildcard lib/src/*.c)
+LIB_DEPS := $(wildcard lib/include/*.h lib/src/*.h) include/uapi/linux/upci.h
+LIB_CFLAGS := $(USER_CFLAGS) -Ilib/include -pthread
+LIB_A := build/lib/libupci.a
+LIB_SO := build/lib/libupci.so.$(LIB_VERSION)
+
+# Programs on libupci, one folder each (every .c of it is one program):
+# the upci tool, the user-level drivers and the benchmark.  Each is built
+# static for the guest (build/guest/bin) and, for `make install`, linked
+# against the shared library (build/bin).
+PROG_DIRS := tools/upci $(wildcard drivers/*) bench
+prog_name = $(if $(filter tools/%,$(1)),$(notdir $(1)),upci-$(notdir $(1)))
+PROGS := $(foreach d,$(PROG_DIRS),$(if $(wildcard $(d)/*.c),$(call prog_name,$(d))))
+$(foreach d,$(PROG_DIRS),$(eval SRCS_$(call prog_name,$(d)) := $(wildcard $(d)/*.c)) \
+	$(eval HDRS_$(call prog_name,$(d)) := $(wildcard $(d)/*.h)))
+
+# Static programs that go into the guest: as-user, every tests/guest/*.c
+# and the programs above.
 GUEST_SRCS := tests/vm/guest/as-user.c $(wildcard tests/guest/*.c)
-GUEST_BINS := $(patsubst %.c,build/guest/bin/%,$(notdir $(GUEST_SRCS)))
+GUEST_BINS := $(patsubst %.c,build/guest/bin/%,$(notdir $(GUEST_SRCS))) \
+	$(addprefix build/guest/bin/,$(PROGS))
+HOST_BINS := $(addprefix build/bin/,$(PROGS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS))
 
-.PHONY: all module user guest check unit demo lint debug-kernel check-debug \
+.PHONY: all module user lib guest check unit demo lint debug-kernel check-debug \
 	deps clean help
 
 all: module user
@@ -52,17 +77,43 @@ module: deps
 	$(MAKE) -C $(KDIR) M=$(ROOT)/$(KBUILD_OUT)/kernel modules
 	@cp $(KBUILD_OUT)/kernel/upci.ko $(KBUILD_OUT)/upci.ko
 
-user: $(GUEST_BINS)
+user: lib $(GUEST_BINS) $(HOST_BINS)
 
 guest: module user
 
+lib: $(LIB_A) $(LIB_SO) build/lib/libupci.pc
+
+build/lib/pic/%.o: lib/src/%.c $(LIB_DEPS) | build/lib/pic
+	$(CC) $(LIB_CFLAGS) -fPIC -c -o $@ $<
+build/lib/static/%.o: lib/src/%.c $(LIB_DEPS) | build/lib/static
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+$(LIB_A): $(patsubst lib/src/%.c,build/lib/static/%.o,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+$(LIB_SO): $(patsubst lib/src/%.c,build/lib/pic/%.o,$(LIB_SRCS)) lib/libupci.map
+	$(CC) -shared -pthread -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script=lib/libupci.map -Wl,-z,defs -o $@ \
+		$(filter %.o,$^)
+	@ln -sf $(notdir $@) build/lib/$(LIB_SONAME)
+	@ln -sf $(LIB_SONAME) build/lib/libupci.so
+build/lib/libupci.pc: lib/libupci.pc.in Makefile | build/lib
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+
 build/guest/bin/%: tests/vm/guest/%.c | build/guest/bin
 	$(CC) -static $(USER_CFLAGS) -o $@ $<
-build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) | build/guest/bin
-	$(CC) -static $(USER_CFLAGS) -o $@ $<
-build/unit/%: tests/unit/%.c | build/unit
-	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $<
-build/guest/bin build/unit:
+build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(LIB_A) | build/guest/bin
+	$(CC) -static $(LIB_CFLAGS) -o $@ $< $(LIB_A)
+.SECONDEXPANSION:
+build/guest/bin/%: $$(SRCS_%) $$(HDRS_%) $(LIB_A) | build/guest/bin
+	$(CC) -static $(LIB_CFLAGS) -o $@ $(SRCS_$*) $(LIB_A)
+build/bin/%: $$(SRCS_%) $$(HDRS_%) $(LIB_SO) | build/bin
+	$(CC) $(LIB_CFLAGS) -o $@ $(SRCS_$*) -Lbuild/lib -lupci
+# Unit tests link libupci's sources, built with the sanitizers too, and may
+# use its internal (upci__) functions.
+build/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_DEPS) $(LIB_SRCS) | build/unit
+	$(CC) $(USER_CFLAGS) -Ilib/include -Ilib/src -pthread $(SAN_FLAGS) -o $@ $< $(LIB_SRCS)
+build/guest/bin build/unit build/bin build/lib build/lib/pic build/lib/static:
 	@mkdir -p $@
 
 unit: $(UNIT_BINS)
