@@ -31,6 +31,8 @@ void upci__iova_init(struct upci_iova *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->seed = 0x9e3779b9u;
+	/* The first MiB is used last: IOVA 0 looks like NULL to many devices */
+	a->cursor = 1ULL << 20;
 }
 
 static uint32_t next_rand(struct upci_iova *a)

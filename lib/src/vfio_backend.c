@@ -49,7 +49,7 @@ static int open_container(struct upci_dma *dma)
 	}
 	if (ioctl(dma->fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
 	    ioctl(dma->fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
-		upci__err("%s: no VFIO type1v2 IOMMU", path);
+		upci__err("%s: no VFIO type1v2 IOMMU (is the vfio_iommu_type1 module loaded?)", path);
 		close(dma->fd);
 		dma->fd = -1;
 		return -EOPNOTSUPP;
