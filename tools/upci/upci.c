@@ -13,7 +13,8 @@
  * udev rule (in $UPCI_UDEV_DIR, default /etc/udev/rules.d) that binds the
  * function the same way whenever it appears; unbind removes it.
  *
- * Exit status: 0 success; 1 the operation failed; 2 bad usage; 3 no such
+ * Exit status: 0 success; 1 the operation failed; 2 bad usage (or not a
+ * PCI address); 3 no such
  * PCI function; 4 permission denied (bind and unbind need root); 5 the
  * function or its IOMMU group is busy (info: it cannot be opened).
  */
@@ -332,7 +333,7 @@ static int cmd_info(const char *bdf, int json)
 
 	ret = upci_pci_lookup(bdf, &x.f);
 	if (ret)
-		return die(errno_exit(ret), "%s: %s", bdf, ret == -EINVAL ?
+		return die(ret == -EINVAL ? EXIT_USAGE : errno_exit(ret), "%s: %s", bdf, ret == -EINVAL ?
 			   "not a PCI address (like 0000:00:03.0)" : "no such PCI function");
 	gather(&x);
 	open_error[0] = 0;
@@ -498,7 +499,7 @@ static int cmd_bind(const char *arg, const struct bind_opts *o)
 	}
 	ret = upci_pci_lookup(arg, &f);
 	if (ret)
-		return die(errno_exit(ret), "%s: %s", arg, ret == -EINVAL ?
+		return die(ret == -EINVAL ? EXIT_USAGE : errno_exit(ret), "%s: %s", arg, ret == -EINVAL ?
 			   "not a PCI address (like 0000:00:03.0)" : "no such PCI function");
 	if (geteuid())
 		return die(EXIT_PERM, "bind needs root (it rebinds drivers and changes the node's owner)");
@@ -578,7 +579,7 @@ static int cmd_unbind(const char *arg)
 
 	ret = upci_pci_lookup(arg, &f);
 	if (ret)
-		return die(errno_exit(ret), "%s: %s", arg, ret == -EINVAL ?
+		return die(ret == -EINVAL ? EXIT_USAGE : errno_exit(ret), "%s: %s", arg, ret == -EINVAL ?
 			   "not a PCI address (like 0000:00:03.0)" : "no such PCI function");
 	if (geteuid())
 		return die(EXIT_PERM, "unbind needs root");
