@@ -21,7 +21,10 @@
  *
  * - Header: IDs are virtual (a VF reads ~0 there).  COMMAND: I/O, memory,
  *   bus master, parity, SERR and INTx-disable are writable; clearing memory
- *   decode revokes every BAR mapping until it is set again.  STATUS: error
+ *   decode revokes every BAR mapping until it is set again.  INTx-disable is
+ *   virtual: the kernel owns the hardware bit (irq.c masks INTx with it), and
+ *   every read-modify-write of COMMAND holds intx_lock, as the INTx handler
+ *   does, so that no write undoes a mask.  STATUS: error
  *   bits can be cleared.  BARs and the ROM BAR are fully virtual: sizing
  *   works as on hardware, the hardware BARs never change.  Interrupt line is
  *   a virtual scratch byte.  Everything else is read-only.
@@ -119,7 +122,8 @@ static const struct upci_cfg_perm upci_cfg_header[] = {
 	/*   register			len	virtual		user-writable */
 	PERM(PCI_VENDOR_ID,		2,	0xffff,		0),
 	PERM(PCI_DEVICE_ID,		2,	0xffff,		0),
-	PERM(PCI_COMMAND,		2,	0,		UPCI_CMD_WRITE),
+	PERM(PCI_COMMAND,		2,	PCI_COMMAND_INTX_DISABLE,
+	     UPCI_CMD_WRITE),
 	PERM(PCI_STATUS,		2,	0,		UPCI_STATUS_RW1C),
 	PERM(PCI_CACHE_LINE_SIZE,	1,	0,		0xff),
 	PERM(PCI_LATENCY_TIMER,		1,	0,		0xff),
@@ -481,6 +485,10 @@ int upci_cfg_init(struct upci_device *udev)
 
 	upci_put_le(&cfg->vconfig[PCI_VENDOR_ID], pdev->vendor, 2);
 	upci_put_le(&cfg->vconfig[PCI_DEVICE_ID], pdev->device, 2);
+	/* The user's INTx-disable starts as the hardware's */
+	pci_read_config_word(pdev, PCI_COMMAND, &v16);
+	upci_put_le(&cfg->vconfig[PCI_COMMAND],
+		    v16 & PCI_COMMAND_INTX_DISABLE, 2);
 	/* A VF has no memory-enable bit: emulate one */
 	if (pdev->is_virtfn) {
 		cfg->virt[PCI_COMMAND] |= PCI_COMMAND_MEMORY;
@@ -693,6 +701,7 @@ static int upci_cfg_write_one(struct upci_device *udev, unsigned int pos,
 	u32 write = upci_get_le(&cfg->write[pos], len);
 	u32 virt = upci_get_le(&cfg->virt[pos], len);
 	u32 vw = write & virt, hw_w = write & ~virt, hw, v;
+	unsigned long flags;
 	int ret;
 
 	if (vw) {
@@ -703,9 +712,12 @@ static int upci_cfg_write_one(struct upci_device *udev, unsigned int pos,
 	if (hw_w && upci_overlaps(pos, len, PCI_COMMAND, 2)) {
 		/* Decode changes and the revocation happen as one */
 		down_write(&udev->memory_lock);
+		/* Atomic with the INTx handler's mask (irq.c) */
+		spin_lock_irqsave(&udev->intx_lock, flags);
 		upci_hw_read_locked(pdev, pos, len, &hw);
 		upci_hw_write_locked(pdev, pos, len,
 				     (hw & ~hw_w) | (val & hw_w));
+		spin_unlock_irqrestore(&udev->intx_lock, flags);
 		upci_cfg_update_decode(udev);
 		up_write(&udev->memory_lock);
 	} else if (hw_w) {

@@ -255,6 +255,7 @@ static int upci_enable(struct upci_device *udev)
 	ret = upci_cfg_init(udev);
 	if (ret)
 		goto out_unmap;
+	upci_irq_open(udev);
 
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
 	down_write(&udev->memory_lock);
@@ -295,6 +296,8 @@ void upci_device_shutdown(struct upci_device *udev, bool locked)
 
 	lockdep_assert_held(&udev->open_lock);
 
+	/* Interrupts first: freeing MSI-X vectors needs memory decode */
+	upci_irq_shutdown(udev);
 	down_write(&udev->memory_lock);
 	udev->mem_enabled = false;
 	up_write(&udev->memory_lock);
@@ -354,6 +357,7 @@ void upci_reset_done(struct pci_dev *pdev)
 
 	if (!udev)
 		return;
+	upci_irq_reset_done(udev);
 	up_write(&udev->memory_lock);
 }
 
@@ -562,9 +566,10 @@ static int upci_rom_read(struct upci_device *udev, u64 off, u8 *buf,
 		goto out;
 	}
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	/* Read-modify-write with the INTx handler locked out (irq.c) */
 	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(pdev, PCI_COMMAND,
-				      cmd | PCI_COMMAND_MEMORY);
+		upci_command_update(udev, PCI_COMMAND_MEMORY,
+				    PCI_COMMAND_MEMORY);
 	rom = pci_map_rom(pdev, &size);
 	if (!rom) {
 		ret = -EIO;
@@ -577,7 +582,7 @@ static int upci_rom_read(struct upci_device *udev, u64 off, u8 *buf,
 		pci_unmap_rom(pdev, rom);
 	}
 	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(pdev, PCI_COMMAND, cmd);
+		upci_command_update(udev, PCI_COMMAND_MEMORY, 0);
 out:
 	up_write(&udev->memory_lock);
 	return ret;
@@ -737,7 +742,7 @@ static int upci_ioctl_info(struct upci_device *udev, void *arg)
 
 	cmd->out_api_version = UPCI_API_VERSION;
 	cmd->out_caps = UPCI_CAP_REGION_RW | UPCI_CAP_MMAP | UPCI_CAP_RESET |
-			UPCI_CAP_CONFIG_VIRT;
+			UPCI_CAP_CONFIG_VIRT | UPCI_CAP_IRQ;
 	return 0;
 }
 
@@ -865,6 +870,9 @@ union upci_ioctl_buffer {
 	struct upci_device_reset reset;
 	struct upci_device_attach attach;
 	struct upci_device_detach detach;
+	struct upci_irq_info irq_info;
+	struct upci_irq_set irq_set;
+	struct upci_irq_unmask irq_unmask;
 };
 
 /**
@@ -905,6 +913,13 @@ static const struct upci_ioctl_op upci_ioctl_ops[] = {
 		      struct upci_device_attach, __reserved, false),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_DETACH, upci_ioctl_detach,
 		      struct upci_device_detach, flags, false),
+	/* irq.c; they take irq_lock, which comes before memory_lock */
+	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_GET_IRQ_INFO, upci_ioctl_irq_info,
+		      struct upci_irq_info, out_connected, false),
+	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_SET_IRQS, upci_ioctl_set_irqs,
+		      struct upci_irq_set, eventfds, false),
+	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_IRQ_UNMASK, upci_ioctl_irq_unmask,
+		      struct upci_irq_unmask, index, false),
 };
 
 /*

@@ -79,6 +79,7 @@ static void upci_device_release(struct device *dev)
 		iput(udev->inode);
 	ida_free(&upci_minors, MINOR(dev->devt));
 	pci_dev_put(udev->pdev);
+	mutex_destroy(&udev->irq_lock);
 	mutex_destroy(&udev->cfg_lock);
 	mutex_destroy(&udev->open_lock);
 	kfree(udev);
@@ -109,6 +110,7 @@ static int upci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&udev->open_lock);
 	mutex_init(&udev->cfg_lock);
 	init_rwsem(&udev->memory_lock);
+	upci_irq_probe(udev);
 	udev->reset_works = pdev->reset_methods[0] != 0;
 	udev->msix_bar = -1;
 

@@ -17,9 +17,12 @@
  *                                  pci_dev_trylock)
  *     -> upci_device.open_lock     open, last close, reset ioctl, remove
  *       -> upci_device.cfg_lock    config space accesses, remove
- *         -> pci_cfg_access_lock   taken by the PCI core around resets
- *           -> mmap_lock / VMA lock   taken by the mm around our fault handler
- *             -> upci_device.memory_lock  (rw_semaphore)
+ *         -> upci_device.irq_lock  interrupt ioctls, and shutdown (irq.c)
+ *           -> pci_cfg_access_lock   taken by the PCI core around resets
+ *             -> mmap_lock / VMA lock   taken by the mm around our fault handler
+ *               -> upci_device.memory_lock  (rw_semaphore)
+ *                 -> upci_device.intx_lock  (spinlock, irqsave; also taken
+ *                                           by the INTx hard interrupt handler)
  *
  * A config access may thus wait (in pci_user_*_config) for a reset that holds
  * memory_lock, so it never holds memory_lock while it does: the few config
@@ -33,6 +36,13 @@
  * own BAR mapping whose fault handler takes memory_lock.  memory_lock is
  * taken for writing in the reset_prepare error handler and released in
  * reset_done, so nothing may call a PCI reset function while holding it.
+ *
+ * Interrupts: irq_lock serializes the interrupt ioctls with each other and
+ * with shutdown; the active type changes only with memory_lock also held for
+ * writing (so reset_done sees a stable state).  intx_lock makes every
+ * read-modify-write of COMMAND atomic with respect to the INTx handler, which
+ * sets INTx-disable from hard interrupt context: whoever writes COMMAND while
+ * a handler may run (config space writes, the ROM read) holds it.
  */
 #ifndef UPCI_PRIVATE_H
 #define UPCI_PRIVATE_H
@@ -43,6 +53,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/upci.h>
 
@@ -56,6 +67,7 @@
 #define UPCI_MAX_DEVICES	256
 
 struct upci_cfg;
+struct upci_irq_vec;
 
 /**
  * struct upci_device - one PCI function bound to upci
@@ -87,6 +99,15 @@ struct upci_cfg;
  * @cfg: virtual config space: allocated at first open, freed with the device
  * @ioas: the DMA address space the device is attached to, or NULL; under
  *	@open_lock
+ * @irq_lock: see the lock order above
+ * @intx_lock: see the lock order above; guards @intx_masked and the
+ *	hardware INTx-disable bit
+ * @intx_masked: INTx is active and masked by its handler, waiting for the
+ *	user's unmask
+ * @irq_type: the active &enum upci_irq_type, or -1; changes under @irq_lock
+ *	and @memory_lock (write)
+ * @irq_nvec: number of entries of @irq_vecs
+ * @irq_vecs: per-vector state of the active type (irq.c)
  */
 struct upci_device {
 	struct device dev;
@@ -115,6 +136,13 @@ struct upci_device {
 	struct pci_saved_state *pristine;
 	struct upci_cfg *cfg;
 	struct upci_ioas *ioas;
+
+	struct mutex irq_lock;		/* see the lock order above */
+	spinlock_t intx_lock;		/* see the lock order above */
+	bool intx_masked;
+	int irq_type;
+	unsigned int irq_nvec;
+	struct upci_irq_vec *irq_vecs;
 };
 
 static inline struct upci_device *to_upci_device(struct device *dev)
@@ -133,6 +161,16 @@ void upci_device_shutdown(struct upci_device *udev, bool locked);
 int upci_device_reset(struct upci_device *udev);
 void upci_reset_prepare(struct pci_dev *pdev);
 void upci_reset_done(struct pci_dev *pdev);
+
+/* irq.c */
+void upci_irq_probe(struct upci_device *udev);
+void upci_irq_open(struct upci_device *udev);
+void upci_irq_shutdown(struct upci_device *udev);
+void upci_irq_reset_done(struct upci_device *udev);
+void upci_command_update(struct upci_device *udev, u16 mask, u16 val);
+int upci_ioctl_irq_info(struct upci_device *udev, void *arg);
+int upci_ioctl_set_irqs(struct upci_device *udev, void *arg);
+int upci_ioctl_irq_unmask(struct upci_device *udev, void *arg);
 
 /* config.c */
 int upci_cfg_init(struct upci_device *udev);

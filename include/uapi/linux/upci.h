@@ -684,6 +684,9 @@ struct upci_ioas_get_revoked {
  * INTx-disable bit in config space is virtual: the user's writes never reach
  * the hardware.
  *
+ * MSI and MSI-X messages are memory writes: the device sends them only
+ * with bus mastering on (COMMAND's bus master bit, which the user sets).
+ *
  * MSI: the kernel enables as many vectors as the device offers (or at least
  * as many as the call needs, when the machine cannot give them all) when the
  * type is activated; interrupts of a vector without an eventfd are dropped.
