@@ -4,6 +4,8 @@
 #   make                 upci.ko (against KDIR) and the user-space programs
 #   make check           host unit tests + every guest test; closing line "N passed, N failed"
 #   make demo            the project's main job, in the default guest
+#   make bench           libupci on upci vs VFIO in one guest -> bench/results/
+#   make install         module, library, headers, pkg-config, tool, man pages, udev rule
 #   make lint            checkpatch --strict and sparse (kernel), cppcheck (user code)
 #   make debug-kernel    build the KASAN/lockdep/kmemleak guest kernel (cached outside the repo)
 #   make check-debug     every guest test on the debug kernel
@@ -19,8 +21,12 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/6.12.*-amd64/build))))
 KBUILD_OUT ?= build/kernel
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UDEVRULESDIR ?= /lib/udev/rules.d
+DESTDIR ?=
 CC ?= cc
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
@@ -55,7 +61,7 @@ HOST_BINS := $(addprefix build/bin/,$(PROGS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS))
 
-.PHONY: all module user lib guest check unit demo lint debug-kernel check-debug \
+.PHONY: all module user lib guest check unit demo bench install uninstall dkms-source lint debug-kernel check-debug \
 	deps clean help
 
 all: module user
@@ -129,11 +135,71 @@ check-debug: deps unit debug-kernel
 debug-kernel: deps
 	@scripts/build-debug-kernel
 
+# The benchmark (not part of `make check`): libupci on upci and on VFIO in
+# one guest with enough memory for 256 MiB mappings and a million of them.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+BENCH_ARGS ?= --runs 5
+BENCH_MEMORY ?= 2048
+bench: deps
+	@mkdir -p build/bench
+	set -o pipefail; tests/vm/run --memory $(BENCH_MEMORY) --timeout 3000 \
+		-- sh /opt/upci/tests/bench.sh $(BENCH_ARGS) | tee build/bench/raw.txt
+	@$(PYTHON) bench/report.py build/bench/raw.txt bench/results
+
 demo: deps
 	@tests/vm/run --add tests/vm/guest/demo.sh -- sh /opt/add/demo.sh
 
 lint: deps
 	@scripts/lint
+
+# make install [DESTDIR=...] [PREFIX=...]: upci.ko into the updates folder
+# of the kernel KDIR is for (then depmod, unless DESTDIR is set: packagers
+# run it on the target), libupci (shared, static, headers, pkg-config), the
+# upci tool, man pages and the udev rule.  NO_MODULE=1 skips the module.
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MODDIR = $(DESTDIR)/lib/modules/$(KREL)/updates
+MAN_PAGES = $(wildcard man/*.[0-9])
+INSTALL_FILES = $(BINDIR)/upci $(LIBDIR)/libupci.so.$(LIB_VERSION) \
+	$(LIBDIR)/$(LIB_SONAME) $(LIBDIR)/libupci.so $(LIBDIR)/libupci.a \
+	$(LIBDIR)/pkgconfig/libupci.pc $(INCLUDEDIR)/upci.h \
+	$(INCLUDEDIR)/linux/upci.h $(UDEVRULESDIR)/60-upci.rules \
+	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+
+install: $(if $(NO_MODULE),,module) lib build/bin/upci
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 build/bin/upci $(DESTDIR)$(BINDIR)/upci
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libupci.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libupci.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		lib/libupci.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libupci.pc
+	install -m 0644 lib/include/upci.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/upci.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 packaging/60-upci.rules $(DESTDIR)$(UDEVRULESDIR)/
+	@for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+ifeq ($(NO_MODULE),)
+	install -d $(MODDIR)
+	install -m 0644 $(KBUILD_OUT)/upci.ko $(MODDIR)/upci.ko
+	$(if $(DESTDIR),@echo "install: DESTDIR set: run depmod $(KREL) on the target",depmod -a $(KREL))
+endif
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	rm -f $(MODDIR)/upci.ko
+	$(if $(DESTDIR),,-depmod -a $(KREL))
+
+# The DKMS source tree: /usr/src/upci-VERSION with kernel/, include/ and
+# dkms.conf; then `dkms install upci/VERSION`.
+dkms-source:
+	install -d $(DESTDIR)/usr/src/upci-$(LIB_VERSION)
+	cp -r kernel include $(DESTDIR)/usr/src/upci-$(LIB_VERSION)/
+	sed 's|@VERSION@|$(LIB_VERSION)|' packaging/dkms.conf > \
+		$(DESTDIR)/usr/src/upci-$(LIB_VERSION)/dkms.conf
 
 clean:
 	rm -rf build
