@@ -46,7 +46,7 @@
 #define   EDU_DMA_TO_RAM	0x2
 #define   EDU_DMA_IRQ		0x4
 #define EDU_BUFFER	0x40000		/* the device's DMA buffer */
-#define EDU_BUFFER_SIZE	4096
+#define EDU_BUFFER_SIZE	4096u
 #define EDU_DMA_BITS	28
 
 /* Interrupt causes, as IRQ_STATUS reports them */
