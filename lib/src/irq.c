@@ -13,20 +13,26 @@
 
 #include "internal.h"
 
-void upci__irq_release(struct upci_dev *dev)
+/* Closes the eventfds; the kernel must have been told first */
+static void close_fds(struct upci_dev *dev)
 {
 	unsigned int i;
 
-	if (!dev->irq_fds)
-		return;
-	if (dev->fd >= 0)
-		dev->ops->irq_set(dev, dev->irq_type, 0, NULL);
 	for (i = 0; i < dev->irq_count; i++)
 		close(dev->irq_fds[i]);
 	free(dev->irq_fds);
 	dev->irq_fds = NULL;
 	dev->irq_count = 0;
 	dev->irq_type = 0;
+}
+
+void upci__irq_release(struct upci_dev *dev)
+{
+	if (!dev->irq_fds)
+		return;
+	if (dev->fd >= 0)
+		dev->ops->irq_set(dev, dev->irq_type, 0, NULL);
+	close_fds(dev);
 }
 
 int upci_irq_enable(struct upci_dev *dev, unsigned int type, unsigned int count)
@@ -83,9 +89,10 @@ int upci_irq_disable(struct upci_dev *dev)
 
 	if (!dev)
 		return -EINVAL;
-	if (dev->irq_fds)
-		ret = dev->ops->irq_set(dev, dev->irq_type, 0, NULL);
-	upci__irq_release(dev);
+	if (!dev->irq_fds)
+		return 0;
+	ret = dev->ops->irq_set(dev, dev->irq_type, 0, NULL);
+	close_fds(dev);
 	return ret;
 }
 

@@ -241,7 +241,7 @@ static int vfio_region(struct upci_dev *dev, unsigned int index)
 	int ret = region_raw(dev, index, &ri);
 
 	if (ret)
-		return ret == -EINVAL ? -EINVAL : ret;
+		return ret;
 	r->size = ri.size;
 	r->offset = ri.offset;
 	r->flags = (ri.flags & VFIO_REGION_INFO_FLAG_READ ? UPCI_REGION_READABLE : 0) |
