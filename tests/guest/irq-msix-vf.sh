@@ -11,6 +11,8 @@ modprobe igb || fail "modprobe igb"
 i=0
 while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 ifc=$(ls /sys/bus/pci/devices/$pf/net) || fail "igb has no interface"
+[ -e /sys/bus/pci/devices/$pf/sriov_numvfs ] ||
+	skip "igb has no SR-IOV on this kernel (no extended config space?)"
 ip link set "$ifc" up
 # The VF must not be taken by igbvf
 echo 0 > /sys/bus/pci/devices/$pf/sriov_drivers_autoprobe

@@ -9,6 +9,7 @@
  *                                     latency median and p99 over N
  *   upci-test-irq msix NODE           igb VF MSI-X: vectors reach only their
  *                                     own eventfd; add/remove while live
+ *   upci-test-irq msix-pf NODE        igb PF MSI-X: the same with 10 vectors
  *   upci-test-irq bad NODE            edu: bad inputs, errno, no side effect
  *   upci-test-irq nomask NODE         INTx refused (nointxmask set by root)
  *   upci-test-irq storm NODE          edu INTx left asserted: no storm, the
@@ -549,6 +550,57 @@ static void test_msix(const char *node)
 	close(fd);
 }
 
+#define IGB_GPIE		0x1514
+#define IGB_GPIE_MSIX_MODE	0x10
+
+/*
+ * MSI-X on the igb PF (10 vectors, no SR-IOV needed): vectors connected in
+ * a scattered order, each reaching only its own eventfd, one removed while
+ * the others keep working.
+ */
+static void test_msix_pf(const char *node)
+{
+	static const int order[] = { 9, 0, 5, 2, 7, 1, 8, 3, 6, 4 };
+	struct upci_irq_info info;
+	int fd, e[10], i, j, ok, n;
+
+	fd = open_node(node);
+	vf_bar = map_bar(fd, 0, NULL);
+	cfg_write(fd, PCI_COMMAND, 2, cfg_read(fd, PCI_COMMAND, 2) | 0x6);
+	CHECK(!irq_info(fd, UPCI_IRQ_MSIX, &info) && info.out_count == 10,
+	      "MSI-X info: 10 vectors (%u)", info.out_count);
+	n = info.out_count == 10 ? 10 : 0;
+	for (i = 0; i < n; i++)
+		e[i] = efd_new();
+
+	vf_bar[IGB_GPIE / 4] |= IGB_GPIE_MSIX_MODE;
+	vf_bar[VF_EIAC / 4] = (1u << n) - 1;
+	vf_bar[VF_EIMS / 4] = (1u << n) - 1;
+
+	for (i = 0; i < n; i++) {
+		int v = order[i];
+
+		CHECK(!irq_set1(fd, UPCI_IRQ_MSIX, v, e[v]),
+		      "connect vector %d (%d live)", v, i);
+		for (ok = 1, j = 0; j <= i; j++)
+			ok &= vf_only(e, n, order[j], order[j]);
+		CHECK(ok, "all %d connected vectors reach their own eventfd only",
+		      i + 1);
+	}
+	CHECK(irq_active(fd, UPCI_IRQ_MSIX, n), "MSI-X active, %d eventfds", n);
+	CHECK(!irq_set1(fd, UPCI_IRQ_MSIX, 5, -1), "disconnect vector 5");
+	for (ok = 1, i = 0; i < n; i++)
+		ok &= vf_only(e, n, i, i == 5 ? -1 : i);
+	CHECK(ok, "the 9 others still reach their own eventfd only, 5 none");
+	CHECK(!irq_set1(fd, UPCI_IRQ_MSIX, 5, e[5]), "reconnect vector 5");
+	CHECK(efd_wait(e[5], 2000) == 1, "its pending interrupt arrives");
+	CHECK(!irq_set(fd, UPCI_IRQ_MSIX, 0, 0, NULL), "MSI-X off");
+	CHECK(irq_none_active(fd), "no type active");
+	for (i = 0; i < n; i++)
+		close(e[i]);
+	close(fd);
+}
+
 /* ---- bad inputs ---- */
 
 static void test_bad(const char *node)
@@ -842,6 +894,7 @@ static void test_hold(const char *node, const char *type, const char *fifo)
 		edu_raise(bar, 1);	/* never acknowledged */
 	}
 	CHECK(efd_wait(efd, 2000) >= 1, "an interrupt arrived");
+	efd_wait(efd, 300);	/* the rest of them */
 	printf("armed\n");
 	fflush(stdout);
 	while (!fifo)
@@ -871,6 +924,8 @@ int main(int argc, char **argv)
 		test_msi(argv[2], atoi(argv[3]));
 	else if (argc >= 4 && !strcmp(mode, "latency"))
 		test_latency(argv[2], atoi(argv[3]));
+	else if (argc >= 3 && !strcmp(mode, "msix-pf"))
+		test_msix_pf(argv[2]);
 	else if (argc >= 3 && !strcmp(mode, "msix"))
 		test_msix(argv[2]);
 	else if (argc >= 3 && !strcmp(mode, "bad"))
