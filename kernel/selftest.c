@@ -30,10 +30,11 @@ static noinline void upci_selftest_double_free(void)
 
 static noinline void upci_selftest_use_after_free(void)
 {
-	char *volatile p = kmalloc(64, GFP_KERNEL);
+	char *p = kmalloc(64, GFP_KERNEL);
 
 	kfree(p);
-	pr_info("upci: selftest read %d\n", p[8]);
+	OPTIMIZER_HIDE_VAR(p);
+	pr_info("upci: selftest read %d\n", READ_ONCE(p[8]));
 }
 
 static noinline void upci_selftest_leak(void)
