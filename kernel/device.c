@@ -934,7 +934,7 @@ static long upci_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	const struct upci_ioctl_op *op;
 	union upci_ioctl_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);
-	u32 usize, *flags;
+	u32 usize;
 	int ret;
 
 	if (nr >= ARRAY_SIZE(upci_ioctl_ops) || cmd != _IO(UPCI_TYPE, nr))
@@ -945,16 +945,10 @@ static long upci_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (READ_ONCE(udev->dead))
 		return -ENODEV;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < op->min_size)
-		return -EINVAL;
-	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	ret = upci_ioctl_copy_in(&buf, op->size, op->min_size, op->flags, uarg,
+				 &usize);
 	if (ret)
 		return ret;
-	flags = (u32 *)&buf + 1;
-	if (*flags & ~op->flags)
-		return -EOPNOTSUPP;
 
 	if (op->locked) {
 		down_read(&udev->memory_lock);
@@ -965,9 +959,7 @@ static long upci_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	if (ret)
 		return ret;
-	if (copy_to_user(uarg, &buf, min_t(size_t, usize, op->size)))
-		return -EFAULT;
-	return 0;
+	return upci_ioctl_copy_out(uarg, &buf, op->size, usize);
 }
 
 const struct file_operations upci_fops = {

@@ -47,7 +47,7 @@
 #include <linux/uaccess.h>
 #include <linux/upci.h>
 
-#include "upci_ioas.h"
+#include "upci_private.h"
 
 static unsigned long max_mappings = 1UL << 22;
 module_param(max_mappings, ulong, 0644);
@@ -1195,20 +1195,15 @@ static long upci_ioas_ioctl(struct file *file, unsigned int cmd,
 	if (idx >= ARRAY_SIZE(upci_ioas_ops) || cmd != _IO(UPCI_TYPE, _IOC_NR(cmd)))
 		return -ENOTTY;
 	op = &upci_ioas_ops[array_index_nospec(idx, ARRAY_SIZE(upci_ioas_ops))];
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < op->min_size)
-		return -EINVAL;
-	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	ret = upci_ioctl_copy_in(&buf, op->size, op->min_size, op->flags, uarg,
+				 &usize);
 	if (ret)
 		return ret;
-	if (((u32 *)&buf)[1] & ~op->flags)
-		return -EOPNOTSUPP;
 	ret = op->execute(ioas, &buf);
 	if (ret < 0)
 		return ret;
 	/* 1: EMSGSIZE, with the count needed in the struct */
-	if (copy_to_user(uarg, &buf, min_t(size_t, usize, op->size)))
+	if (upci_ioctl_copy_out(uarg, &buf, op->size, usize))
 		return -EFAULT;
 	return ret ? -EMSGSIZE : 0;
 }

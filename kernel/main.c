@@ -24,6 +24,8 @@
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 
+#include <linux/uaccess.h>
+
 #include "upci_private.h"
 
 static dev_t upci_devt;
@@ -189,6 +191,52 @@ static struct pci_driver upci_driver = {
 	.err_handler = &upci_err_handlers,
 	.driver_managed_dma = true,	/* we claim DMA ownership at open */
 };
+
+/**
+ * upci_ioctl_copy_in() - the first half of every ioctl's frame
+ * @buf: kernel buffer for the struct, at least @size bytes
+ * @size: size of the struct this kernel knows
+ * @min_size: size of the struct's first version
+ * @flags: the input flags the ioctl accepts
+ * @uarg: the user's argument
+ * @usize: out: the size the user gave, for upci_ioctl_copy_out()
+ *
+ * Reads the leading size, copies the struct in (an older, smaller struct is
+ * zero-extended; a newer, larger one must have a zero tail) and checks the
+ * flags, so that handlers see a complete kernel copy and no user memory.
+ * Return: 0, -EFAULT, -EINVAL (smaller than the first version), -E2BIG
+ * (unknown non-zero tail), -EOPNOTSUPP (unknown flag).
+ */
+int upci_ioctl_copy_in(void *buf, u32 size, u32 min_size, u32 flags,
+		       void __user *uarg, u32 *usize)
+{
+	int ret;
+
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min_size)
+		return -EINVAL;
+	ret = copy_struct_from_user(buf, size, uarg, *usize);
+	if (ret)
+		return ret;
+	if (((u32 *)buf)[1] & ~flags)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/**
+ * upci_ioctl_copy_out() - the second half: results back to the user
+ * @uarg: the user's argument
+ * @buf: the kernel copy
+ * @size: size of the struct this kernel knows
+ * @usize: the size the user gave
+ *
+ * Return: 0 or -EFAULT.
+ */
+int upci_ioctl_copy_out(void __user *uarg, const void *buf, u32 size, u32 usize)
+{
+	return copy_to_user(uarg, buf, min(size, usize)) ? -EFAULT : 0;
+}
 
 static int __init upci_init(void)
 {

@@ -152,6 +152,9 @@ static inline struct upci_device *to_upci_device(struct device *dev)
 
 /* main.c */
 extern const struct class upci_class;
+int upci_ioctl_copy_in(void *buf, u32 size, u32 min_size, u32 flags,
+		       void __user *uarg, u32 *usize);
+int upci_ioctl_copy_out(void __user *uarg, const void *buf, u32 size, u32 usize);
 struct inode *upci_alloc_inode(void);
 
 /* device.c */

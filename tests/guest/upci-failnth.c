@@ -170,7 +170,7 @@ static int write_file(const char *path, const char *val)
 static int module_range(unsigned long long *start, unsigned long long *end)
 {
 	char line[256], name[64];
-	unsigned long long size, base;
+	unsigned long long size = 0, base = 0;
 	FILE *f = fopen("/proc/modules", "r");
 	int found = 0;
 
