@@ -558,7 +558,7 @@ int upci_ioctl_irq_info(struct upci_device *udev, void *arg)
 	type = array_index_nospec(cmd->type, UPCI_IRQ_NUM_TYPES);
 
 	mutex_lock(&udev->irq_lock);
-	if (udev->dead) {
+	if (READ_ONCE(udev->dead)) {
 		mutex_unlock(&udev->irq_lock);
 		return -ENODEV;
 	}
@@ -597,7 +597,7 @@ int upci_ioctl_set_irqs(struct upci_device *udev, void *arg)
 		if (cmd->start)
 			return -EINVAL;
 		mutex_lock(&udev->irq_lock);
-		if (udev->dead) {
+		if (READ_ONCE(udev->dead)) {
 			ret = -ENODEV;
 		} else if (udev->irq_type == type) {
 			down_write(&udev->memory_lock);
@@ -645,7 +645,7 @@ int upci_ioctl_set_irqs(struct upci_device *udev, void *arg)
 	}
 
 	mutex_lock(&udev->irq_lock);
-	if (udev->dead)
+	if (READ_ONCE(udev->dead))
 		ret = -ENODEV;
 	else if (udev->irq_type != UPCI_IRQ_NONE && udev->irq_type != type)
 		ret = -EBUSY;
@@ -670,7 +670,7 @@ int upci_ioctl_irq_unmask(struct upci_device *udev, void *arg)
 		return -EINVAL;
 
 	mutex_lock(&udev->irq_lock);
-	if (udev->dead) {
+	if (READ_ONCE(udev->dead)) {
 		ret = -ENODEV;
 	} else if (udev->irq_type != UPCI_IRQ_INTX) {
 		ret = -ENOENT;

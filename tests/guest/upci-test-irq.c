@@ -555,6 +555,25 @@ static void test_msix(const char *node)
 		  "MSI, which a VF does not have, while MSI-X is active");
 	CHECK(vf_only(e, 3, 1, 0), "and vector 1 still works");
 
+	/* A function reset keeps MSI-X as the kernel programmed it */
+	{
+		struct upci_device_reset r = { .size = sizeof(r) };
+		int ev[3] = { e[2], e[0], e1b };
+
+		if (ioctl(fd, UPCI_DEVICE_RESET, &r)) {
+			printf("# no reset (%s): skipping the reset check\n",
+			       strerror(errno));
+		} else {
+			cfg_write(fd, PCI_COMMAND, 2,
+				  cfg_read(fd, PCI_COMMAND, 2) | 0x6);
+			vf_bar[VF_EIAC / 4] = 7;
+			vf_bar[VF_EIMS / 4] = 7;
+			for (i = 0, n = 1; i < 3; i++)
+				n &= vf_only(ev, 3, i, i);
+			CHECK(n, "after a function reset, every vector still reaches its eventfd only");
+		}
+	}
+
 	CHECK(!irq_set(fd, UPCI_IRQ_MSIX, 0, 0, NULL), "MSI-X off");
 	CHECK(irq_none_active(fd), "no type active");
 	vf_bar[VF_EIMC / 4] = 7;
