@@ -242,9 +242,12 @@ static int upci_enable(struct upci_device *udev)
 			pci_dbg(pdev, "no reset at open: %d\n", ret);
 	}
 	pci_save_state(pdev);
+	/* Without it, close could not give the function back as it was */
 	udev->pristine = pci_store_saved_state(pdev);
-	if (!udev->pristine)
-		pci_warn(pdev, "cannot save config state; close will not restore it\n");
+	if (!udev->pristine) {
+		ret = -ENOMEM;
+		goto out_disable;
+	}
 
 	ret = upci_map_bars(udev);
 	if (ret)

@@ -13,10 +13,11 @@
  *                              revocation by munmap, close
  *
  * Only allocations with upci.ko on the call stack fail (the fault
- * injection's require-start/end range), and none inside ACPICA (its
- * reject-start/end range): an allocation failing while ACPICA evaluates the
- * PCI routing table for pci_enable_device() corrupts ACPICA's reference
- * counts and ends in a use-after-free there, a kernel bug outside upci.
+ * injection's require-start/end range), and none under acpi_pci_irq_enable
+ * (its reject-start/end range): an allocation failing while ACPICA
+ * evaluates the PCI routing table for pci_enable_device() corrupts ACPICA's
+ * reference counts and ends in a use-after-free there, a kernel bug outside
+ * upci.
  * The final close() runs without injection: upci only frees there.
  *
  * Needs root, the debug kernel's fault injection (failslab,
@@ -184,41 +185,28 @@ static int module_range(unsigned long long *start, unsigned long long *end)
 	return found && base ? 0 : -1;
 }
 
-/* [start, end) of ACPICA's functions, from /proc/kallsyms */
-static int acpica_range(unsigned long long *start, unsigned long long *end)
+/* [start, end) of the kernel function @name, from /proc/kallsyms */
+static int function_range(const char *name, unsigned long long *start,
+			  unsigned long long *end)
 {
-	static const char *const prefixes[] = {
-		"acpi_ds_", "acpi_ex_", "acpi_ns_", "acpi_ps_", "acpi_ut_",
-		"acpi_rs_", "acpi_ev_", "acpi_hw_", "acpi_tb_",
-	};
-	unsigned long long addr, lo = ~0ULL, hi = 0, after = ~0ULL;
+	unsigned long long addr, at = 0, after = ~0ULL;
 	char line[512], type, sym[256];
 	FILE *f = fopen("/proc/kallsyms", "r");
-	size_t i;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3 ||
-		    (type != 't' && type != 'T') || strchr(line, '['))
-			continue;
-		for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-			if (!strncmp(sym, prefixes[i], strlen(prefixes[i]))) {
-				lo = addr < lo ? addr : lo;
-				hi = addr > hi ? addr : hi;
-			}
-		}
-	}
-	/* The end: the first function after the last ACPICA one */
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			at = addr;
 	if (f)
 		rewind(f);
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c", &addr, &type) == 2 && addr > hi &&
-		    addr < after && (type == 't' || type == 'T'))
+	while (f && at && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx", &addr) == 1 && addr > at && addr < after)
 			after = addr;
 	if (f)
 		fclose(f);
-	*start = lo;
+	*start = at;
 	*end = after;
-	return hi && after != ~0ULL ? 0 : -1;
+	return at && after != ~0ULL ? 0 : -1;
 }
 
 /* Let failslab and fail_page_alloc fail upci's allocations, quietly */
@@ -231,7 +219,8 @@ static int setup_fault_injection(void)
 	char path[128], val[32];
 	size_t i;
 
-	if (module_range(&ms, &me) || acpica_range(&as, &ae))
+	if (module_range(&ms, &me) ||
+	    function_range("acpi_pci_irq_enable", &as, &ae))
 		return -1;
 	for (i = 0; i < 2; i++) {
 		const struct { const char *file; unsigned long long v; } knobs[] = {
@@ -248,20 +237,20 @@ static int setup_fault_injection(void)
 				return -1;
 		}
 	}
-	printf("# failures only under upci.ko %#llx-%#llx, never in ACPICA %#llx-%#llx\n",
+	printf("# failures only under upci.ko %#llx-%#llx, never under acpi_pci_irq_enable %#llx-%#llx\n",
 	       ms, me, as, ae);
 	return setup_knobs();
 }
 
 static int setup_knobs(void)
 {
-	static const char *const files[][2] = {
+	const char *const files[][2] = {
 		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
-		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		{ "/sys/kernel/debug/failslab/verbose", getenv("UPCI_FAILNTH_VERBOSE") ? "2" : "0" },
 		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
 		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
 		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
-		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", getenv("UPCI_FAILNTH_VERBOSE") ? "2" : "0" },
 	};
 	size_t i;
 
@@ -306,8 +295,11 @@ int main(int argc, char **argv)
 		if (left > 0)
 			break;		/* ran through without reaching point n */
 		injected++;
-		if (!ret)
+		if (!ret) {
 			absorbed++;
+			if (getenv("UPCI_FAILNTH_VERBOSE"))
+				printf("# absorbed: failure %u\n", n);
+		}
 		/* Whatever failed, the device must open again */
 		if (n % 16 == 0 || ret) {
 			int fd = open(argv[2], O_RDWR | O_CLOEXEC);
