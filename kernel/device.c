@@ -36,18 +36,21 @@
 #include <linux/nospec.h>
 #include <linux/panic.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
 #include "upci_private.h"
 
 /*
- * The cookie with which upci takes DMA ownership.  Every upci device of an
- * IOMMU group shares it, so that all the functions of a group bound to upci
- * can be opened; attaching them to different DMA address spaces is what the
- * IOMMU core then refuses (a group has one domain).
+ * DMA ownership is taken with the opener's user_struct as the cookie.  The
+ * IOMMU core lets devices of one group be owned only under one cookie, and
+ * a group has one DMA domain: when one function of the group is attached to
+ * an address space, its siblings' DMA goes there too.  So the functions of
+ * a group bound to upci can be open together only by one user, never by two
+ * users who could then reach each other's memory.  The reference on the
+ * user_struct keeps the cookie from being reused while it is held.
  */
-static char upci_dma_owner;
 
 /* Bytes moved per lock hold by read()/write() */
 #define UPCI_RW_CHUNK		256
@@ -87,15 +90,18 @@ static int upci_claim_dma(struct upci_device *udev)
 
 	group = iommu_group_get(dev);
 	if (group) {
-		ret = iommu_device_claim_dma_owner(dev, &upci_dma_owner);
+		udev->dma_owner = get_uid(current_user());
+		ret = iommu_device_claim_dma_owner(dev, udev->dma_owner);
 		if (ret) {
 			struct upci_blocker b = { .self = dev };
 
+			free_uid(udev->dma_owner);
+			udev->dma_owner = NULL;
 			iommu_group_for_each_dev(group, &b, upci_find_blocker);
 			dev_warn_ratelimited(dev,
 					     "open refused: IOMMU group %d is in use by %s\n",
 					     iommu_group_id(group),
-					     b.name[0] ? b.name : "another owner");
+					     b.name[0] ? b.name : "another user's upci device");
 			iommu_group_put(group);
 			return -EBUSY;
 		}
@@ -117,6 +123,8 @@ static int upci_claim_dma(struct upci_device *udev)
 			iommu_device_release_dma_owner(dev);
 			udev->dma_owned = false;
 		}
+		free_uid(udev->dma_owner);
+		udev->dma_owner = NULL;
 		return -EPERM;
 	}
 	dev_warn_once(dev,
@@ -131,6 +139,8 @@ static void upci_release_dma(struct upci_device *udev)
 {
 	if (udev->dma_owned)
 		iommu_device_release_dma_owner(&udev->pdev->dev);
+	free_uid(udev->dma_owner);
+	udev->dma_owner = NULL;
 	udev->dma_owned = false;
 	udev->no_iommu = false;
 	udev->isolated_msi = false;

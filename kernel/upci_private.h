@@ -87,6 +87,7 @@ struct upci_irq_vec;
  *	remove() takes it after setting @dead to wait out accesses in flight
  * @no_iommu: the open file runs in the unsafe no-IOMMU mode
  * @dma_owned: we hold DMA ownership of the device (iommu_device_claim_dma_owner)
+ * @dma_owner: the cookie of that ownership: the opener's user, referenced
  * @isolated_msi: the IOMMU group has interrupt remapping
  * @reset_works: the function has a reset method
  * @bars_requested: bitmap of the BARs requested and mapped at first open
@@ -126,6 +127,7 @@ struct upci_device {
 
 	bool no_iommu;
 	bool dma_owned;
+	struct user_struct *dma_owner;
 	bool isolated_msi;
 	bool reset_works;
 	int bars_requested;
