@@ -54,6 +54,11 @@ module_param(max_mappings, ulong, 0644);
 MODULE_PARM_DESC(max_mappings,
 		 "Most mappings one DMA address space may hold (default 4194304)");
 
+static unsigned long max_revoked = 1UL << 16;
+module_param(max_revoked, ulong, 0644);
+MODULE_PARM_DESC(max_revoked,
+		 "Most revoked mappings a space queues unread before new maps get ENOSPC (default 65536)");
+
 static bool domain_per_group;
 module_param(domain_per_group, bool, 0644);
 MODULE_PARM_DESC(domain_per_group,
@@ -394,7 +399,7 @@ void upci_ioas_queue_revoked(struct upci_ioas *ioas, struct upci_map *map)
 	lockdep_assert_held(&ioas->iova_lock);
 	map->state = UPCI_MAP_REVOKED;
 	list_add_tail(&map->revoked, &ioas->revoked);
-	ioas->nr_revoked++;
+	WRITE_ONCE(ioas->nr_revoked, ioas->nr_revoked + 1);
 	if (ioas->revoke_trigger)
 		eventfd_signal(ioas->revoke_trigger);
 }
@@ -957,6 +962,18 @@ static int upci_ioas_map(struct upci_ioas *ioas, void *arg)
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
+	/*
+	 * Revoked mappings wait, uncharged, until the user reads them: bound
+	 * the kernel memory a process that never reads them can make the
+	 * space hold.  nr_revoked only grows under iova_lock; a stale read
+	 * lets at most the live mappings' revocations through.
+	 */
+	if (READ_ONCE(ioas->nr_revoked) >= max_revoked) {
+		pr_info_ratelimited("upci: %lu revoked mappings not read with UPCI_IOAS_GET_REVOKED; map refused\n",
+				    READ_ONCE(ioas->nr_revoked));
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
 	map = upci_map_alloc(ioas, cmd->user_va, cmd->length >> PAGE_SHIFT,
 			     prot);
 	if (IS_ERR(map)) {
@@ -1126,7 +1143,7 @@ static int upci_ioas_get_revoked(struct upci_ioas *ioas, void *arg)
 			break;
 		list_move_tail(&map->revoked, &maps);
 	}
-	ioas->nr_revoked -= n;
+	WRITE_ONCE(ioas->nr_revoked, ioas->nr_revoked - n);
 	cmd->out_remaining = ioas->nr_revoked;
 	mutex_unlock(&ioas->iova_lock);
 	cmd->num_ranges = n;

@@ -41,23 +41,31 @@ long upci_user_locked_pages(struct user_struct *user)
 	return atomic_long_read(&user->locked_vm);
 }
 
-static int upci_charge(struct upci_ioas *ioas, unsigned long npages)
+/* Would @npages more pages on top of @cur exceed the caller's limit? */
+static bool upci_over_limit(struct upci_ioas *ioas, long cur,
+			    unsigned long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	unsigned long new = cur + npages;
+
+	if (ioas->lock_cap || (new >= npages && new <= limit))
+		return false;
+	pr_info_ratelimited("upci: mapping %lu KiB for uid %u exceeds RLIMIT_MEMLOCK (%lu KiB, %ld KiB in use)\n",
+			    npages << (PAGE_SHIFT - 10),
+			    from_kuid(&init_user_ns, ioas->user->uid),
+			    limit << (PAGE_SHIFT - 10), cur << (PAGE_SHIFT - 10));
+	return true;
+}
+
+static int upci_charge(struct upci_ioas *ioas, unsigned long npages)
+{
 	long cur = atomic_long_read(&ioas->user->locked_vm);
-	unsigned long new;
 
 	do {
-		new = cur + npages;
-		if (!ioas->lock_cap && (new < npages || new > limit)) {
-			pr_info_ratelimited("upci: mapping %lu KiB for uid %u exceeds RLIMIT_MEMLOCK (%lu KiB, %ld KiB in use)\n",
-					    npages << (PAGE_SHIFT - 10),
-					    from_kuid(&init_user_ns, ioas->user->uid),
-					    limit << (PAGE_SHIFT - 10),
-					    cur << (PAGE_SHIFT - 10));
+		if (upci_over_limit(ioas, cur, npages))
 			return -ENOMEM;
-		}
-	} while (!atomic_long_try_cmpxchg(&ioas->user->locked_vm, &cur, new));
+	} while (!atomic_long_try_cmpxchg(&ioas->user->locked_vm, &cur,
+					  cur + npages));
 	return 0;
 }
 
@@ -99,6 +107,11 @@ static bool upci_map_invalidate(struct mmu_interval_notifier *mni,
 	if (map->state == UPCI_MAP_LIVE) {
 		upci_ioas_unmap_domains(ioas, map);
 		upci_map_unpin(map);
+		/* Only its range is kept, until the user reads it */
+		if (map->npages > 1) {
+			kvfree(map->pages);
+			map->pages = NULL;
+		}
 		upci_ioas_queue_revoked(ioas, map);
 	}
 	mutex_unlock(&ioas->iova_lock);
@@ -125,6 +138,14 @@ struct upci_map *upci_map_alloc(struct upci_ioas *ioas, unsigned long vaddr,
 	struct upci_map *map;
 	int ret;
 
+	/*
+	 * Refuse a mapping over the limit before its page array is allocated,
+	 * so that a huge length costs nothing (upci_map_pin() charges it for
+	 * real).  Without a limit, a page array too big for kvcalloc() fails
+	 * quietly with -ENOMEM.
+	 */
+	if (upci_over_limit(ioas, upci_user_locked_pages(ioas->user), npages))
+		return ERR_PTR(-ENOMEM);
 	map = kmem_cache_zalloc(upci_map_cache, GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
@@ -136,7 +157,7 @@ struct upci_map *upci_map_alloc(struct upci_ioas *ioas, unsigned long vaddr,
 	INIT_LIST_HEAD(&map->revoked);
 	if (npages > 1) {
 		map->pages = kvcalloc(npages, sizeof(*map->pages),
-				      GFP_KERNEL_ACCOUNT);
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!map->pages) {
 			ret = -ENOMEM;
 			goto out_free;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The MMU notifier: munmap, MADV_DONTNEED and mremap of mapped memory revoke
 # the mapping at once (eventfd, GET_REVOKED, unpinned, uncharged, the old
-# IOVA faults); fork plus a child write and mprotect revoke nothing.
+# IOVA faults); fork plus a child write and mprotect revoke nothing; unread
+# revocations are bounded (max_revoked).
 . /opt/upci/tests/lib.sh
 
 bdf=$(upci_find $EDU) || fail "no edu device"
@@ -17,3 +18,8 @@ for how in munmap dontneed mremap; do
 		"dmesg | grep -q 'fault addr $iova'"
 done
 check "fork and mprotect" as-user upci-test-dma fork "/dev/upci/$bdf"
+p=/sys/module/upci/parameters/max_revoked
+old=$(cat $p)
+echo 16 > $p
+check "unread revocations are bounded" as-user upci-test-dma revoke-queue 16
+echo "$old" > $p

@@ -6,6 +6,7 @@
  *   upci-test-dma roundtrip NODE      RAM -> edu -> RAM, chosen and fixed IOVAs
  *   upci-test-dma unmapped NODE       DMA to and from IOVAs never mapped
  *   upci-test-dma revoke NODE HOW     munmap | dontneed | mremap revokes
+ *   upci-test-dma revoke-queue N      N unread revocations (max_revoked) stop maps
  *   upci-test-dma fork NODE           fork + child write keeps the parent's DMA
  *   upci-test-dma memlock NODE        RLIMIT_MEMLOCK per user, kill -9
  *   upci-test-dma twodev NODE NODE    two devices in one space
@@ -325,6 +326,39 @@ static void test_revoke(const char *node, const char *how)
 	close(dev);
 }
 
+/*
+ * Revoked mappings wait for the user to read them, but not without bound:
+ * with @n unread (the script sets max_revoked to @n), a map gets ENOSPC;
+ * reading them lets maps through again.
+ */
+static void test_revoke_queue(unsigned long n)
+{
+	struct upci_revoked_range rr[64];
+	struct upci_ioas_get_revoked gr = {
+		.size = sizeof(gr), .num_ranges = 64, .ranges = (uintptr_t)rr,
+	};
+	int ioas = ioas_open();
+	unsigned long i;
+	uint8_t *p;
+
+	if (n > 64)
+		DIE("at most 64 revocations");
+	for (i = 0; i < n; i++) {
+		p = buffer(2 * PAGE, 1);
+		map_or_die(ioas, p, 2 * PAGE, RW, 0, 0);
+		munmap(p, 2 * PAGE);
+	}
+	p = buffer(PAGE, 1);
+	CHECK_ERR(ENOSPC, map_at(ioas, p, PAGE, RW, 0, 0, NULL),
+		  "map with the revocations unread");
+	CHECK(ioctl(ioas, UPCI_IOAS_GET_REVOKED, &gr) == 0 && gr.num_ranges == n &&
+	      gr.out_remaining == 0, "GET_REVOKED gives all %lu (%u)", n,
+	      gr.num_ranges);
+	CHECK(map_at(ioas, p, PAGE, RW, 0, 0, NULL) == 0,
+	      "once they are read, maps go through again");
+	close(ioas);
+}
+
 static void test_fork(const char *node)
 {
 	int dev, ioas = ioas_open(), efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -512,6 +546,9 @@ static void test_bad(const char *node)
 		  "unmap range overflows");
 	CHECK_ERR(EFAULT, map_at(ioas, (void *)0x10000, PAGE, RW, 0, 0, NULL),
 		  "unmapped user_va");
+	/* Refused before its 2 GiB page array would be allocated */
+	CHECK_ERR(ENOMEM, map_at(ioas, (void *)0x10000, 1ULL << 40, RW, 0, 0, NULL),
+		  "1 TiB: over the memlock limit");
 	ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK_ERR(EFAULT, map_at(ioas, ro, PAGE, UPCI_IOAS_MAP_WRITE, 0, 0, NULL),
 		  "read-only memory mapped for device writes");
@@ -758,6 +795,8 @@ int main(int argc, char **argv)
 		test_unmapped(argv[2]);
 	else if (!strcmp(argv[1], "revoke") && argc == 4)
 		test_revoke(argv[2], argv[3]);
+	else if (!strcmp(argv[1], "revoke-queue"))
+		test_revoke_queue(strtoul(argv[2], NULL, 0));
 	else if (!strcmp(argv[1], "fork"))
 		test_fork(argv[2]);
 	else if (!strcmp(argv[1], "memlock"))

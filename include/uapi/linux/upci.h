@@ -366,7 +366,8 @@ struct upci_device_reset {
  *
  * Further errnos of these ioctls: EEXIST for a fixed IOVA range that
  * overlaps a mapping, ENOSPC when no free IOVA range fits (or the space has
- * %max_mappings mappings, a module parameter), EMSGSIZE when an output array
+ * %max_mappings mappings, or %max_revoked revoked ranges not yet read with
+ * %UPCI_IOAS_GET_REVOKED: module parameters), EMSGSIZE when an output array
  * is too small (the count needed is returned), EFAULT for user memory that is
  * not mapped with the permissions asked, EBADF for a descriptor that is not
  * an eventfd or a DMA address space.
