@@ -403,6 +403,15 @@ static int upci_open(struct inode *inode, struct file *file)
 						struct upci_device, cdev);
 	int ret = 0;
 
+	/*
+	 * Read and write, always: a read-only opener of a node its owner made
+	 * readable to others would still take the one open slot, reset the
+	 * device and program its interrupts.
+	 */
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
+	    (FMODE_READ | FMODE_WRITE))
+		return -EACCES;
+
 	mutex_lock(&udev->open_lock);
 	if (udev->dead)
 		ret = -ENODEV;
@@ -894,6 +903,8 @@ union upci_ioctl_buffer {
  * @min_size: size of its first version
  * @flags: the input flags it accepts
  * @locked: run under memory_lock (read), after checking for a dead device
+ * @out: the struct has out_* fields, copied back on success (an ioctl with
+ *	 none never fails with EFAULT after doing its work)
  * @execute: the handler, on a kernel copy of the argument
  */
 struct upci_ioctl_op {
@@ -901,44 +912,46 @@ struct upci_ioctl_op {
 	unsigned int min_size;
 	u32 flags;
 	bool locked;
+	bool out;
 	int (*execute)(struct upci_device *udev, void *arg);
 };
 
-#define UPCI_IOCTL_OP(_nr, _fn, _struct, _last, _locked)		\
+#define UPCI_IOCTL_OP(_nr, _fn, _struct, _last, _locked, _out)	\
 	[_nr] = {							\
 		.size = sizeof(_struct),				\
 		.min_size = offsetofend(_struct, _last),		\
 		.flags = 0,						\
 		.locked = _locked,					\
+		.out = _out,						\
 		.execute = _fn,						\
 	}
 
 static const struct upci_ioctl_op upci_ioctl_ops[] = {
 	UPCI_IOCTL_OP(UPCI_CMD_INFO, upci_ioctl_info, struct upci_info,
-		      out_caps, true),
+		      out_caps, true, true),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_GET_INFO, upci_ioctl_device_info,
-		      struct upci_device_info, __reserved, true),
+		      struct upci_device_info, __reserved, true, true),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_GET_REGION_INFO, upci_ioctl_region_info,
-		      struct upci_region_info, out_exclude_size, true),
+		      struct upci_region_info, out_exclude_size, true, true),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_RESET, upci_ioctl_reset,
-		      struct upci_device_reset, flags, false),
+		      struct upci_device_reset, flags, false, false),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_ATTACH, upci_ioctl_attach,
-		      struct upci_device_attach, __reserved, false),
+		      struct upci_device_attach, __reserved, false, false),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_DETACH, upci_ioctl_detach,
-		      struct upci_device_detach, flags, false),
+		      struct upci_device_detach, flags, false, false),
 	/* irq.c; they take irq_lock, which comes before memory_lock */
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_GET_IRQ_INFO, upci_ioctl_irq_info,
-		      struct upci_irq_info, out_connected, false),
+		      struct upci_irq_info, out_connected, false, true),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_SET_IRQS, upci_ioctl_set_irqs,
-		      struct upci_irq_set, eventfds, false),
+		      struct upci_irq_set, eventfds, false, false),
 	UPCI_IOCTL_OP(UPCI_CMD_DEVICE_IRQ_UNMASK, upci_ioctl_irq_unmask,
-		      struct upci_irq_unmask, index, false),
+		      struct upci_irq_unmask, index, false, false),
 };
 
 /*
  * The common frame of every ioctl: read the size, copy the struct in (E2BIG
  * for a non-zero tail we do not know), check the flags, run the handler with
- * no user memory in reach, copy the result out.
+ * no user memory in reach, copy the result out if there is one.
  */
 static long upci_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -970,7 +983,7 @@ static long upci_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	} else {
 		ret = READ_ONCE(udev->dead) ? -ENODEV : op->execute(udev, &buf);
 	}
-	if (ret)
+	if (ret || !op->out)
 		return ret;
 	return upci_ioctl_copy_out(uarg, &buf, op->size, usize);
 }

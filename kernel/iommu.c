@@ -1159,35 +1159,40 @@ out_unlock:
  * @size: size of its struct
  * @min_size: size of the struct's first version
  * @flags: flags it accepts
+ * @out: the struct has results (out_* fields, or the IOVA of a map) to copy
+ *	 back
  * @execute: the handler, given the copied-in struct
  */
 struct upci_ioas_op {
 	u32 size;
 	u32 min_size;
 	u32 flags;
+	bool out;
 	int (*execute)(struct upci_ioas *ioas, void *cmd);
 };
 
-#define UPCI_IOAS_OP(_nr, _fn, _struct, _last, _flags)			\
+#define UPCI_IOAS_OP(_nr, _fn, _struct, _last, _flags, _out)		\
 	[(_nr) - UPCI_CMD_IOAS_GET_INFO] = {				\
 		.size = sizeof(_struct),				\
 		.min_size = offsetofend(_struct, _last),		\
 		.flags = _flags,					\
+		.out = _out,						\
 		.execute = _fn,						\
 	}
 
 static const struct upci_ioas_op upci_ioas_ops[] = {
 	UPCI_IOAS_OP(UPCI_CMD_IOAS_GET_INFO, upci_ioas_info,
-		     struct upci_ioas_info, out_user_locked_pages, 0),
+		     struct upci_ioas_info, out_user_locked_pages, 0, true),
 	UPCI_IOAS_OP(UPCI_CMD_IOAS_MAP, upci_ioas_map, struct upci_ioas_map,
 		     iova_limit, UPCI_IOAS_MAP_READ | UPCI_IOAS_MAP_WRITE |
-		     UPCI_IOAS_MAP_FIXED_IOVA),
+		     UPCI_IOAS_MAP_FIXED_IOVA, true),
 	UPCI_IOAS_OP(UPCI_CMD_IOAS_UNMAP, upci_ioas_unmap,
-		     struct upci_ioas_unmap, out_unmapped, UPCI_IOAS_UNMAP_ALL),
+		     struct upci_ioas_unmap, out_unmapped, UPCI_IOAS_UNMAP_ALL,
+		     true),
 	UPCI_IOAS_OP(UPCI_CMD_IOAS_SET_EVENTFD, upci_ioas_set_eventfd,
-		     struct upci_ioas_set_eventfd, __reserved, 0),
+		     struct upci_ioas_set_eventfd, __reserved, 0, false),
 	UPCI_IOAS_OP(UPCI_CMD_IOAS_GET_REVOKED, upci_ioas_get_revoked,
-		     struct upci_ioas_get_revoked, ranges, 0),
+		     struct upci_ioas_get_revoked, ranges, 0, true),
 };
 
 union upci_ioas_buffer {
@@ -1217,7 +1222,7 @@ static long upci_ioas_ioctl(struct file *file, unsigned int cmd,
 	if (ret)
 		return ret;
 	ret = op->execute(ioas, &buf);
-	if (ret < 0)
+	if (ret < 0 || !op->out)
 		return ret;
 	/* 1: EMSGSIZE, with the count needed in the struct */
 	if (upci_ioctl_copy_out(uarg, &buf, op->size, usize))

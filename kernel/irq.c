@@ -484,6 +484,18 @@ static int upci_irq_apply(struct upci_device *udev, unsigned int type,
 			goto out;
 		activated = true;
 	}
+	/*
+	 * The caller checked the range against the count in config space
+	 * now; the vector array was sized by the count at activation.  They
+	 * differ only if config space changed meanwhile (a device that
+	 * reads all-ones on its way out): never index past the array.
+	 */
+	if (start >= udev->irq_nvec || count > udev->irq_nvec - start) {
+		ret = -EINVAL;
+		if (activated)
+			upci_irq_disable(udev);
+		goto out;
+	}
 
 	/* MSI vectors exist from activation on; the machine may give fewer */
 	for (i = 0; type != UPCI_IRQ_MSIX && i < count; i++) {

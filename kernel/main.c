@@ -205,7 +205,7 @@ static struct pci_driver upci_driver = {
  * zero-extended; a newer, larger one must have a zero tail) and checks the
  * flags, so that handlers see a complete kernel copy and no user memory.
  * Return: 0, -EFAULT, -EINVAL (smaller than the first version), -E2BIG
- * (unknown non-zero tail), -EOPNOTSUPP (unknown flag).
+ * (unknown non-zero tail, or larger than a page), -EOPNOTSUPP (unknown flag).
  */
 int upci_ioctl_copy_in(void *buf, u32 size, u32 min_size, u32 flags,
 		       void __user *uarg, u32 *usize)
@@ -216,6 +216,9 @@ int upci_ioctl_copy_in(void *buf, u32 size, u32 min_size, u32 flags,
 		return -EFAULT;
 	if (*usize < min_size)
 		return -EINVAL;
+	/* No struct is near a page: do not scan gigabytes for a zero tail */
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(buf, size, uarg, *usize);
 	if (ret)
 		return ret;

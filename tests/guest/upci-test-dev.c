@@ -89,6 +89,8 @@ static void test_busy(const char *node)
 
 	CHECK_ERR(EBUSY, open(node, O_RDWR), "second open");
 	close(fd);
+	CHECK_ERR(EACCES, open(node, O_RDONLY), "read-only open");
+	CHECK_ERR(EACCES, open(node, O_WRONLY), "write-only open");
 	fd = open(node, O_RDWR);
 	CHECK(fd >= 0, "open after close works");
 	close(fd);
@@ -155,11 +157,14 @@ static void test_sendfd(const char *node)
 	      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-/* One ioctl against the common frame (see the errno table in upci.h) */
+/*
+ * One ioctl against the common frame (see the errno table in upci.h);
+ * @want is the errno of the call with the exact size (0: success).
+ */
 static void abi_one(int fd, const char *name, unsigned long cmd, size_t size,
-		    size_t flags_ok_size, void (*fill)(void *))
+		    size_t flags_ok_size, void (*fill)(void *), int want)
 {
-	unsigned char *buf = calloc(1, size + 16);
+	unsigned char *buf = calloc(1, 8192 + 16);
 	int r, exact;
 
 	/* Exact size: the reference result */
@@ -167,7 +172,7 @@ static void abi_one(int fd, const char *name, unsigned long cmd, size_t size,
 	*(uint32_t *)buf = size;
 	r = ioctl(fd, cmd, buf);
 	exact = r ? errno : 0;
-	CHECK(r == 0 || exact == EOPNOTSUPP, "%s with the exact size (%s)",
+	CHECK(exact == want, "%s with the exact size (%s)",
 	      name, r ? strerror(exact) : "0");
 
 	fill(buf);
@@ -191,6 +196,12 @@ static void abi_one(int fd, const char *name, unsigned long cmd, size_t size,
 	((uint32_t *)buf)[1] = 0x80000000;
 	CHECK_ERR(EOPNOTSUPP, ioctl(fd, cmd, buf), name);
 
+	/* Larger than a page: refused before any of it is read */
+	fill(buf);
+	memset(buf + size, 0, 8192 + 16 - size);
+	*(uint32_t *)buf = 8192;
+	CHECK_ERR(E2BIG, ioctl(fd, cmd, buf), name);
+
 	CHECK_ERR(EFAULT, ioctl(fd, cmd, (void *)8), name);
 	free(buf);
 }
@@ -205,6 +216,31 @@ static void fill_region(void *p)
 	((struct upci_region_info *)p)->index = UPCI_REGION_CONFIG;
 }
 
+static void fill_irq_info(void *p)
+{
+	((struct upci_irq_info *)p)->type = UPCI_IRQ_MSI;
+}
+
+/* Turning off a type that is not on: a no-op that succeeds */
+static void fill_irq_set(void *p)
+{
+	struct upci_irq_set *s = p;
+
+	s->type = UPCI_IRQ_MSI;
+	s->start = 0;
+	s->count = 0;
+}
+
+static void fill_irq_unmask(void *p)
+{
+	((struct upci_irq_unmask *)p)->type = UPCI_IRQ_INTX;
+}
+
+static void fill_attach(void *p)
+{
+	((struct upci_device_attach *)p)->ioas_fd = -1;
+}
+
 static void test_abi(const char *node)
 {
 	int fd = open_node(node);
@@ -216,17 +252,42 @@ static void test_abi(const char *node)
 	      "UPCI_INFO gives API version %u", info.out_api_version);
 
 	abi_one(fd, "UPCI_INFO", UPCI_INFO, sizeof(struct upci_info),
-		sizeof(struct upci_info), fill_none);
+		sizeof(struct upci_info), fill_none, 0);
 	abi_one(fd, "UPCI_DEVICE_GET_INFO", UPCI_DEVICE_GET_INFO,
 		sizeof(struct upci_device_info), sizeof(struct upci_device_info),
-		fill_none);
+		fill_none, 0);
 	abi_one(fd, "UPCI_DEVICE_GET_REGION_INFO", UPCI_DEVICE_GET_REGION_INFO,
 		sizeof(struct upci_region_info), sizeof(struct upci_region_info),
-		fill_region);
+		fill_region, 0);
+	/* edu has no reset method */
 	abi_one(fd, "UPCI_DEVICE_RESET", UPCI_DEVICE_RESET,
 		sizeof(struct upci_device_reset),
-		sizeof(struct upci_device_reset), fill_none);
+		sizeof(struct upci_device_reset), fill_none, EOPNOTSUPP);
+	abi_one(fd, "UPCI_DEVICE_GET_IRQ_INFO", UPCI_DEVICE_GET_IRQ_INFO,
+		sizeof(struct upci_irq_info), sizeof(struct upci_irq_info),
+		fill_irq_info, 0);
+	abi_one(fd, "UPCI_DEVICE_SET_IRQS", UPCI_DEVICE_SET_IRQS,
+		sizeof(struct upci_irq_set), sizeof(struct upci_irq_set),
+		fill_irq_set, 0);
+	abi_one(fd, "UPCI_DEVICE_IRQ_UNMASK", UPCI_DEVICE_IRQ_UNMASK,
+		sizeof(struct upci_irq_unmask), sizeof(struct upci_irq_unmask),
+		fill_irq_unmask, ENOENT);
+	abi_one(fd, "UPCI_DEVICE_ATTACH", UPCI_DEVICE_ATTACH,
+		sizeof(struct upci_device_attach),
+		sizeof(struct upci_device_attach), fill_attach, EBADF);
+	abi_one(fd, "UPCI_DEVICE_DETACH", UPCI_DEVICE_DETACH,
+		sizeof(struct upci_device_detach),
+		sizeof(struct upci_device_detach), fill_none, ENOENT);
 
+	{
+		/* In read-only memory: an ioctl without results never writes */
+		static const struct upci_irq_set off = {
+			.size = sizeof(off), .type = UPCI_IRQ_MSI,
+		};
+
+		CHECK(ioctl(fd, UPCI_DEVICE_SET_IRQS, &off) == 0,
+		      "SET_IRQS from a const struct (%s)", strerror(errno));
+	}
 	CHECK_ERR(ENOTTY, ioctl(fd, _IO(UPCI_TYPE, 0x7f), &info), "unknown ioctl nr");
 	CHECK_ERR(ENOTTY, ioctl(fd, _IOR(UPCI_TYPE, 0, struct upci_info), &info),
 		  "ioctl with a size-encoding number");

@@ -27,7 +27,7 @@
  *   has an invalid value (an index out of range, a misaligned offset, an
  *   access outside a region).
  * - E2BIG: @size is larger than the kernel knows and the unknown tail is not
- *   zero.
+ *   zero, or @size is larger than a page (no struct ever will be).
  * - EOPNOTSUPP: an unknown flag is set, or the device does not support the
  *   operation (for instance reset on a function without a reset method).
  * - ENODEV: the device was removed (unbound or unplugged); every call on the
@@ -40,6 +40,8 @@
  *   kernel driver (open(), with a kernel message naming the device).
  * - EPERM: open() of a device that is not isolated by an IOMMU with interrupt
  *   remapping, by a process without CAP_SYS_RAWIO.
+ * - EACCES: open() of a device node without both read and write access
+ *   (``O_RDWR`` is required; file permissions give EACCES as usual).
  */
 
 /**
