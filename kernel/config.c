@@ -39,8 +39,12 @@
  *   allows completion timeout, AtomicOp requests, IDO and LTR; ARI and the
  *   rest are read-only, as are link, slot and root registers.
  * - Advanced Features: Initiate FLR resets through the kernel.
- * - VPD and vendor-specific capabilities (standard and extended, DVSEC
- *   included) are read/write pass-through after their headers.
+ * - Vendor-specific capabilities (standard and extended, DVSEC included)
+ *   are read/write pass-through after their headers.
+ * - VPD is read-only: a VPD transaction started through config space would
+ *   bypass the kernel's VPD code, which serializes them against sysfs and
+ *   knows the devices that hang on them (emulating it through
+ *   pci_read_vpd() is possible once a device needs it).
  * - AER: status, mask and severity registers and ECRC enables are writable.
  * - Every other capability, standard or extended, is read-only pass-through:
  *   SR-IOV, ATS, PRI, PASID, ACS, resizable BAR and the like control
@@ -161,12 +165,6 @@ static const struct upci_cfg_perm upci_cfg_af[] = {
 	{ }
 };
 
-static const struct upci_cfg_perm upci_cfg_vpd[] = {
-	PERM(PCI_VPD_ADDR,		2,	0,		0xffff),
-	PERM(PCI_VPD_DATA,		4,	0,		~0U),
-	{ }
-};
-
 static const struct upci_cfg_perm upci_cfg_aer[] = {
 	PERM(PCI_ERR_UNCOR_STATUS,	4,	0,		~0U),
 	PERM(PCI_ERR_UNCOR_MASK,	4,	0,		~0U),
@@ -199,7 +197,6 @@ static const struct upci_cfg_cap upci_cfg_caps[] = {
 	CAP(PCI_CAP_ID_PM, upci_cfg_pm),
 	CAP(PCI_CAP_ID_EXP, upci_cfg_exp),
 	CAP(PCI_CAP_ID_AF, upci_cfg_af),
-	CAP(PCI_CAP_ID_VPD, upci_cfg_vpd),
 	CAP_OPEN(PCI_CAP_ID_VNDR, 3),
 };
 

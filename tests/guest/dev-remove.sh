@@ -35,7 +35,7 @@ chown user "$node"
 check "reopen works" as-user upci-test-dev edu "$node"
 
 # A file open across rmmod: the module is in use
-sleep 1000 < "$node" &
+sleep 1000 <> "$node" &
 sleeper=$!
 sleep 0.5
 if rmmod upci 2>/dev/null; then

@@ -22,7 +22,7 @@ check "the kernel names e1000e" sh -c "dmesg | grep 'open refused' | grep -q '$n
 echo "$nic" > /sys/bus/pci/drivers/e1000e/unbind
 check "after e1000e is unbound, edu opens" as-user upci-test-dev open "$node"
 
-sleep 1000 < "$node" &
+sleep 1000 <> "$node" &
 holder=$!
 sleep 0.5
 echo "$nic" > /sys/bus/pci/drivers/e1000e/bind 2>/dev/null
@@ -37,7 +37,7 @@ check "e1000e binds after edu is closed" test "$(upci_driver $nic)" = e1000e
 echo "$nic" > /sys/bus/pci/drivers/e1000e/unbind
 check "bind e1000e to upci too" upci_bind "$nic"
 nicnode=/dev/upci/$nic
-as-user sh -c "exec sleep 1000 < $node" &
+as-user sh -c "exec sleep 1000 <> $node" &
 holder=$!
 sleep 0.5
 check "root cannot open the sibling while the user holds edu" \

@@ -245,8 +245,10 @@ static void test_abi(const char *node)
 {
 	int fd = open_node(node);
 	struct upci_info info = { .size = sizeof(info) };
+	struct upci_device_info di = { .size = sizeof(di) };
 	struct upci_region_info ri;
 
+	CHECK(ioctl(fd, UPCI_DEVICE_GET_INFO, &di) == 0, "device info");
 	CHECK(ioctl(fd, UPCI_INFO, &info) == 0 &&
 	      info.out_api_version == UPCI_API_VERSION,
 	      "UPCI_INFO gives API version %u", info.out_api_version);
@@ -259,10 +261,10 @@ static void test_abi(const char *node)
 	abi_one(fd, "UPCI_DEVICE_GET_REGION_INFO", UPCI_DEVICE_GET_REGION_INFO,
 		sizeof(struct upci_region_info), sizeof(struct upci_region_info),
 		fill_region, 0);
-	/* edu has no reset method */
 	abi_one(fd, "UPCI_DEVICE_RESET", UPCI_DEVICE_RESET,
 		sizeof(struct upci_device_reset),
-		sizeof(struct upci_device_reset), fill_none, EOPNOTSUPP);
+		sizeof(struct upci_device_reset), fill_none,
+		di.out_flags & UPCI_DEVICE_FLAG_RESET ? 0 : EOPNOTSUPP);
 	abi_one(fd, "UPCI_DEVICE_GET_IRQ_INFO", UPCI_DEVICE_GET_IRQ_INFO,
 		sizeof(struct upci_irq_info), sizeof(struct upci_irq_info),
 		fill_irq_info, 0);
