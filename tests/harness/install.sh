@@ -3,7 +3,8 @@
 # make install into a DESTDIR: module in the kernel's updates folder, the
 # library (shared with versioned symbols, static), headers that compile as
 # C and C++, a pkg-config file that builds a program, the tool, man pages
-# and the udev rule; make uninstall removes all of it.
+# and the udev rule; make uninstall removes all of it; the DKMS source tree
+# builds with dkms.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 d=$(mktemp -d)
@@ -58,6 +59,27 @@ c++ -Wall -Wextra -Werror -o "$d/progxx" "$d/prog.cc" $(pkg-config --cflags --li
 cc -static -o "$d/progs" "$d/prog.c" $(pkg-config --cflags libupci) "$d/root/usr/lib/libupci.a" ||
 	fail "static link"
 ok "a program builds (C, C++, static) and runs with pkg-config"
+
+# The ABI header alone, as C and as C++
+printf '#include <linux/upci.h>\nint main(void) { return sizeof(struct upci_ioas_map) == 0; }\n' > "$d/uapi.c"
+cp "$d/uapi.c" "$d/uapi.cc"
+cc -Wall -Wextra -Werror -I"$d/root/usr/include" -o "$d/uapi" "$d/uapi.c" ||
+	fail "<linux/upci.h> alone as C"
+c++ -Wall -Wextra -Werror -I"$d/root/usr/include" -o "$d/uapixx" "$d/uapi.cc" ||
+	fail "<linux/upci.h> alone as C++"
+ok "<linux/upci.h> compiles alone, as C and C++"
+
+# DKMS: the source tree make dkms-source writes builds with dkms, into a
+# private DKMS tree, for the guest kernel
+krel=$(ls -d /usr/src/linux-headers-6.12.*-amd64 | sed 's|.*/linux-headers-||' | sort -V | tail -n1)
+make -s dkms-source DESTDIR="$d/dkms-src" >"$d/log" 2>&1 || { cat "$d/log"; fail "make dkms-source"; }
+mkdir -p "$d/dkms"
+dkms build -m upci -v "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$d"/dkms-src/usr/src/upci-*/dkms.conf)" \
+	-k "$krel" --sourcetree "$d/dkms-src/usr/src" --dkmstree "$d/dkms" >"$d/log" 2>&1 ||
+	{ cat "$d/log"; fail "dkms build"; }
+ko=$(find "$d/dkms" -path "*/$krel/*" -name 'upci.ko*' | head -n1)
+[ -n "$ko" ] || { cat "$d/log"; fail "dkms built no upci.ko for $krel"; }
+ok "dkms builds upci.ko for $krel from make dkms-source"
 
 make -s uninstall DESTDIR="$d/root" PREFIX=/usr >"$d/log" 2>&1 || { cat "$d/log"; fail "make uninstall"; }
 left=$(find "$d/root" -type f -o -type l)
