@@ -741,6 +741,7 @@ static int upci_ioas_open(struct inode *inode, struct file *file)
 	kref_init(&ioas->kref);
 	mutex_init(&ioas->lock);
 	mutex_init(&ioas->iova_lock);
+	mutex_init(&ioas->revoked_lock);
 	ioas->iova_tree = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&ioas->domains);
 	INIT_LIST_HEAD(&ioas->revoked);
@@ -957,6 +958,21 @@ static int upci_ioas_map(struct upci_ioas *ioas, void *arg)
 	if (cmd->flags & UPCI_IOAS_MAP_WRITE)
 		prot |= IOMMU_WRITE;
 
+	map = upci_map_alloc(ioas, cmd->user_va, cmd->length >> PAGE_SHIFT,
+			     prot);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+retry:
+	/*
+	 * Pinning faults the memory in, which takes as long as the memory's
+	 * owner likes (a FUSE file): it runs without ioas->lock, so that a
+	 * detach, and thus a device's remove(), never waits for it.  The
+	 * mapping is nobody's until it is inserted below.
+	 */
+	ret = upci_map_pin(map, &seq);
+	if (ret)
+		goto out_free;
+
 	mutex_lock(&ioas->lock);
 	if (ioas->nr_maps >= max_mappings) {
 		ret = -ENOSPC;
@@ -974,39 +990,21 @@ static int upci_ioas_map(struct upci_ioas *ioas, void *arg)
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	map = upci_map_alloc(ioas, cmd->user_va, cmd->length >> PAGE_SHIFT,
-			     prot);
-	if (IS_ERR(map)) {
-		ret = PTR_ERR(map);
-		goto out_unlock;
-	}
-	if (!ioas->no_iommu) {
-		mutex_lock(&ioas->iova_lock);
-		ret = upci_ioas_place(ioas, map, cmd);
-		mutex_unlock(&ioas->iova_lock);
-		if (ret)
-			goto out_free;
-	}
-retry:
-	ret = upci_map_pin(map, &seq);
+	mutex_lock(&ioas->iova_lock);
+	ret = upci_ioas_place(ioas, map, cmd);
+	mutex_unlock(&ioas->iova_lock);
 	if (ret)
-		goto out_free;
-	if (ioas->no_iommu) {
-		mutex_lock(&ioas->iova_lock);
-		ret = upci_ioas_place(ioas, map, cmd);
-		mutex_unlock(&ioas->iova_lock);
-		if (ret)
-			goto out_unpin;
-	}
+		goto out_unlock;
 	ret = upci_domains_map(ioas, map);
 	if (ret)
-		goto out_unpin;
+		goto out_unlock;
 
 	mutex_lock(&ioas->iova_lock);
 	if (upci_map_retry(map, seq)) {
 		/* The memory changed while we pinned it: pin again */
 		mutex_unlock(&ioas->iova_lock);
 		upci_domains_unmap(ioas, map);
+		mutex_unlock(&ioas->lock);
 		upci_map_unpin(map);
 		if (++tries < UPCI_MAP_TRIES)
 			goto retry;
@@ -1023,12 +1021,11 @@ retry:
 	mutex_unlock(&ioas->lock);
 	return 0;
 
-out_unpin:
+out_unlock:
+	mutex_unlock(&ioas->lock);
 	upci_map_unpin(map);
 out_free:
 	upci_map_free(map);
-out_unlock:
-	mutex_unlock(&ioas->lock);
 	return ret;
 }
 
@@ -1119,8 +1116,13 @@ static int upci_ioas_get_revoked(struct upci_ioas *ioas, void *arg)
 	if (!out)
 		return -ENOMEM;
 
-	mutex_lock(&ioas->lock);
-	/* Copy first: new entries only ever join the tail */
+	/*
+	 * revoked_lock, not lock: the copy to user memory may fault for as
+	 * long as the user likes, and nothing on a device's remove() path
+	 * waits for revoked_lock.  Copy first: new entries only ever join the
+	 * tail, and only we take them off.
+	 */
+	mutex_lock(&ioas->revoked_lock);
 	mutex_lock(&ioas->iova_lock);
 	list_for_each_entry(map, &ioas->revoked, revoked) {
 		if (n == cap)
@@ -1149,7 +1151,7 @@ static int upci_ioas_get_revoked(struct upci_ioas *ioas, void *arg)
 	cmd->num_ranges = n;
 	upci_maps_free(&maps);
 out_unlock:
-	mutex_unlock(&ioas->lock);
+	mutex_unlock(&ioas->revoked_lock);
 	kfree(out);
 	return ret;
 }

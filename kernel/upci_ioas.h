@@ -18,15 +18,25 @@
  * Lock order (outermost first):
  *
  *   upci_device locks (device.c)
- *     -> upci_ioas.lock         map, unmap, attach, detach, info, close;
- *                               may allocate, pin pages and sleep
- *       -> mmap_lock            (GUP, notifier registration)
- *         -> upci_ioas.iova_lock   the IOVA tree, mapping states, the
- *                               domain list's membership, the revoked list
- *                               and the eventfd; taken by the MMU notifier,
- *                               so it is never held across a GFP_KERNEL
- *                               allocation, a GUP or a copy to or from user
- *                               memory (lockdep: reclaim -> invalidate)
+ *     -> upci_ioas.lock           map (after pinning), unmap, attach,
+ *                                 detach, info, close; may allocate and
+ *                                 sleep, but never waits for user space
+ *                                 (no GUP, no user copy), because a
+ *                                 device's remove() takes it to detach
+ *       -> upci_ioas.iova_lock    the IOVA tree, mapping states, the
+ *                                 domain list's membership, the revoked
+ *                                 list and the eventfd; taken by the MMU
+ *                                 notifier, so it is never held across a
+ *                                 GFP_KERNEL allocation, a GUP or a copy to
+ *                                 or from user memory (lockdep: reclaim ->
+ *                                 invalidate)
+ *
+ *   upci_ioas.revoked_lock        readers of the revoked list (GET_REVOKED);
+ *     -> mmap_lock                held across the copy to user memory
+ *       -> upci_ioas.iova_lock
+ *
+ *   mmap_lock (GUP while pinning, notifier registration; the notifier)
+ *     -> upci_ioas.iova_lock
  *
  * The notifier runs with mmap_lock (or the mm's teardown) held and takes only
  * iova_lock.  The domain list is changed with both locks held, so either
@@ -99,6 +109,7 @@ struct upci_map {
  * @kref: one reference for the open file, one per attached device
  * @lock: see the lock order above
  * @iova_lock: see the lock order above
+ * @revoked_lock: see the lock order above
  * @iova_tree: live mappings, by IOVA
  * @domains: &struct upci_domain, one per IOMMU in use
  * @revoked: mappings the notifier tore down, oldest first, not yet reported
@@ -121,6 +132,7 @@ struct upci_ioas {
 	struct kref kref;
 	struct mutex lock;		/* see the lock order above */
 	struct mutex iova_lock;		/* see the lock order above */
+	struct mutex revoked_lock;	/* see the lock order above */
 	struct rb_root_cached iova_tree;
 	struct list_head domains;
 	struct list_head revoked;

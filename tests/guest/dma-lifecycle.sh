@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Nothing leaks on any release path: kill -9 in the middle of mapping,
 # unbind of an attached device with mappings, close, and rmmod afterwards;
-# the user's locked pages come back to where they started each time.
+# the user's locked pages come back to where they started each time.  And
+# an unbind while a map waits for user space (a userfaultfd fault) returns
+# at once.
 . /opt/upci/tests/lib.sh
 
 bdf=$(upci_find $EDU) || fail "no edu device"
@@ -36,4 +38,12 @@ rc=$?
 cat /tmp/hold.out
 check "the holder saw ENODEV and a working address space" test $rc = 0
 check "locked pages back to $base" test "$(as-user upci-test-dma locked)" = "$base"
+check "bind $bdf again" upci_bind "$bdf"
+upci-test-dma stuck-map "$node" "$bdf"
+rc=$?
+if [ $rc = 77 ]; then
+	echo "# no userfaultfd: the unbind under a waiting map is not tested"
+else
+	check "unbind while a map waits for user space" test $rc = 0
+fi
 check "rmmod upci" rmmod upci

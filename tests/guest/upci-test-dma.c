@@ -16,6 +16,8 @@
  *   upci-test-dma locked              print the user's locked pages
  *   upci-test-dma spin NODE MB        map and unmap MB-sized buffers forever
  *                                     (to be killed in the middle)
+ *   upci-test-dma stuck-map NODE BDF  unbind while a map waits in a page
+ *                                     fault (userfaultfd): it returns at once
  *   upci-test-dma hold NODE FIFO      attach, map, wait for a line on FIFO
  *                                     (the device is unbound meanwhile), then
  *                                     expect ENODEV on the device and a
@@ -24,8 +26,12 @@
  * Prints one "ok - ..." line per check; exits 0 when all pass, 1 otherwise.
  */
 #define _GNU_SOURCE
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -751,6 +757,96 @@ static void spin(const char *node, size_t mb)
 	}
 }
 
+struct stuck_map {
+	int ioas;
+	void *va;
+	int ret;
+	int err;
+};
+
+static void *stuck_map_thread(void *arg)
+{
+	struct stuck_map *s = arg;
+
+	s->ret = map_at(s->ioas, s->va, PAGE, RW, 0, EDU_LIMIT, NULL);
+	s->err = errno;
+	return NULL;
+}
+
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1e3 + (b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/*
+ * A map whose pinning waits for user space (a userfaultfd page nobody has
+ * served yet) must not hold up the device's remove(): the unbind returns at
+ * once; then the fault is served and the map completes.  Root (kernel-mode
+ * userfaultfd faults need CAP_SYS_PTRACE).
+ */
+static void test_stuck_map(const char *node, const char *bdf)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy copy = { .len = PAGE };
+	struct stuck_map s = { .ioas = ioas_open() };
+	struct pollfd pfd = { .events = POLLIN };
+	uint8_t *src = buffer(PAGE, 0x5a);
+	char path[128];
+	struct uffd_msg msg;
+	struct timespec t0;
+	pthread_t t;
+	int dev, fd;
+	double ms;
+
+	edu_open(node, &dev);
+	if (attach(dev, s.ioas))
+		DIE("attach: %s", strerror(errno));
+	pfd.fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (pfd.fd < 0) {
+		printf("no userfaultfd on this kernel: %s\n", strerror(errno));
+		exit(77);
+	}
+	s.va = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)s.va;
+	reg.range.len = PAGE;
+	if (s.va == MAP_FAILED || ioctl(pfd.fd, UFFDIO_API, &api) ||
+	    ioctl(pfd.fd, UFFDIO_REGISTER, &reg))
+		DIE("userfaultfd set-up: %s", strerror(errno));
+	if (pthread_create(&t, NULL, stuck_map_thread, &s))
+		DIE("pthread_create");
+	CHECK(poll(&pfd, 1, 10000) == 1 &&
+	      read(pfd.fd, &msg, sizeof(msg)) == sizeof(msg) &&
+	      msg.event == UFFD_EVENT_PAGEFAULT,
+	      "the map waits in a page fault that user space serves");
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/upci/unbind");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && write(fd, bdf, strlen(bdf)) == (ssize_t)strlen(bdf),
+	      "unbind %s", bdf);
+	if (fd >= 0)
+		close(fd);
+	ms = ms_since(&t0);
+	CHECK(ms < 1000, "the unbind took %.0f ms while the map waited", ms);
+
+	copy.dst = (uintptr_t)s.va;
+	copy.src = (uintptr_t)src;
+	CHECK(ioctl(pfd.fd, UFFDIO_COPY, &copy) == 0, "serve the fault");
+	pthread_join(t, NULL);
+	CHECK(s.ret == 0, "then the map completes (%s)",
+	      s.ret ? strerror(s.err) : "0");
+	CHECK(((uint8_t *)s.va)[0] == 0x5a, "with the page user space gave");
+	CHECK_ERR(ENODEV, detach(dev), "the device is gone");
+	close(pfd.fd);
+	close(dev);
+	close(s.ioas);
+}
+
 static void hold(const char *node, const char *fifo)
 {
 	int dev, ioas = ioas_open(), f;
@@ -811,6 +907,8 @@ int main(int argc, char **argv)
 		test_noiommu(argv[2]);
 	else if (!strcmp(argv[1], "spin") && argc == 4)
 		spin(argv[2], strtoul(argv[3], NULL, 0));
+	else if (!strcmp(argv[1], "stuck-map") && argc == 4)
+		test_stuck_map(argv[2], argv[3]);
 	else if (!strcmp(argv[1], "hold") && argc == 4)
 		hold(argv[2], argv[3]);
 	else
