@@ -587,6 +587,11 @@ static int upci_rom_read(struct upci_device *udev, u64 off, u8 *buf,
 		ret = -ENODEV;
 		goto out;
 	}
+	/* pci_map_rom() logs every failure: one message, not one per read */
+	if (udev->rom_invalid) {
+		ret = -EIO;
+		goto out;
+	}
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
 	/* Read-modify-write with the INTx handler locked out (irq.c) */
 	if (!(cmd & PCI_COMMAND_MEMORY))
@@ -594,6 +599,7 @@ static int upci_rom_read(struct upci_device *udev, u64 off, u8 *buf,
 				    PCI_COMMAND_MEMORY);
 	rom = pci_map_rom(pdev, &size);
 	if (!rom) {
+		udev->rom_invalid = true;
 		ret = -EIO;
 	} else {
 		/* Past the image the kernel found, the ROM reads as ones */

@@ -81,6 +81,8 @@ struct upci_irq_vec;
  * @memory_lock: see the lock order above
  * @dead: set by remove(), under both @open_lock and @memory_lock (write);
  *	every later call fails with -ENODEV, every later fault with SIGBUS
+ * @rom_invalid: the ROM holds no valid image (found at the first read; later
+ *	reads fail at once, without the kernel's message about it again)
  * @mem_enabled: the user's COMMAND.MEM and power state allow memory decode,
  *	under @memory_lock
  * @cfg_lock: serializes config space accesses and guards @cfg's contents;
@@ -121,6 +123,7 @@ struct upci_device {
 
 	struct rw_semaphore memory_lock;
 	bool dead;
+	bool rom_invalid;
 	bool mem_enabled;
 
 	struct mutex cfg_lock;		/* see the lock order above */

@@ -8,6 +8,8 @@
  *   upci-test-dev sendfd NODE         pass the fd over a UNIX socket
  *   upci-test-dev abi NODE            every ioctl against the common frame
  *   upci-test-dev edu NODE            edu through mmap of BAR0
+ *   upci-test-dev rom-io NODE HEX     e1000e's ROM (its first 16 bytes: HEX)
+ *                                     and I/O BAR
  *   upci-test-dev config NODE         virtual config space of edu
  *   upci-test-dev mmap-bad NODE       refused mmaps
  *   upci-test-dev mem-off NODE        clearing COMMAND.MEM revokes mappings
@@ -298,6 +300,55 @@ static void test_abi(const char *node)
 	close(fd);
 }
 
+/*
+ * e1000e's expansion ROM (read-only; @want_hex: its first 16 bytes as root
+ * read them from sysfs) and its I/O BAR (IOADDR/IODATA reach the same
+ * registers as BAR0).
+ */
+static void test_rom_io(const char *node, const char *want_hex)
+{
+	int fd = open_node(node), io = -1, i;
+	volatile uint32_t *bar = map_bar(fd, 0, NULL);
+	struct upci_region_info ri;
+	unsigned char rom[16], b[4] = { 0 };
+	char hex[64] = "";
+	uint32_t v;
+
+	CHECK(region_info(fd, UPCI_REGION_ROM, &ri) == 0 && ri.out_size >= 512 &&
+	      (ri.out_flags & UPCI_REGION_FLAG_READ) &&
+	      !(ri.out_flags & (UPCI_REGION_FLAG_WRITE | UPCI_REGION_FLAG_MMAP)),
+	      "ROM region: %llu bytes, read-only", (unsigned long long)ri.out_size);
+	CHECK(pread(fd, rom, sizeof(rom), region_offset(UPCI_REGION_ROM)) ==
+	      sizeof(rom) && rom[0] == 0x55 && rom[1] == 0xaa,
+	      "the ROM starts with the 55 aa signature");
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rom[i]);
+	CHECK(!strcmp(hex, want_hex), "the ROM reads as sysfs shows it (%s, %s)",
+	      hex, want_hex);
+	CHECK_ERR(EINVAL, pwrite(fd, rom, 4, region_offset(UPCI_REGION_ROM)),
+		  "ROM write");
+	CHECK_ERR(EINVAL, pread(fd, rom, 4, region_offset(UPCI_REGION_ROM) +
+				ri.out_size), "ROM read past its end");
+
+	for (i = 0; i < UPCI_REGION_ROM; i++)
+		if (!region_info(fd, i, &ri) && (ri.out_flags & UPCI_REGION_FLAG_IO))
+			io = i;
+	CHECK(io >= 0, "an I/O BAR (%d)", io);
+	if (io < 0)
+		goto out;
+	v = 0x8;			/* IOADDR = STATUS */
+	CHECK(pwrite(fd, &v, 4, region_offset(io)) == 4 &&
+	      pread(fd, b, 4, region_offset(io) + 4) == 4,
+	      "IOADDR/IODATA through the I/O BAR");
+	memcpy(&v, b, 4);
+	CHECK(v == bar[0x8 / 4], "STATUS through I/O space %#x, through BAR0 %#x",
+	      v, bar[0x8 / 4]);
+	CHECK_ERR(EINVAL, pread(fd, b, 4, region_offset(io) + 2),
+		  "misaligned I/O access");
+out:
+	close(fd);
+}
+
 static void test_edu(const char *node)
 {
 	int fd = open_node(node);
@@ -550,6 +601,8 @@ int main(int argc, char **argv)
 		test_abi(node);
 	else if (!strcmp(cmd, "edu"))
 		test_edu(node);
+	else if (!strcmp(cmd, "rom-io") && arg)
+		test_rom_io(node, arg);
 	else if (!strcmp(cmd, "config"))
 		test_config(node, arg);
 	else if (!strcmp(cmd, "mmap-bad"))
