@@ -11,6 +11,8 @@
  *                              mmap of BAR0, close
  *   upci-failnth dma NODE      open, address space, attach, map, unmap,
  *                              revocation by munmap, close
+ *   upci-failnth irq NODE      open, MSI to an eventfd, one interrupt, the
+ *                              eventfd swapped, MSI off, INTx on and off
  *
  * Only allocations with upci.ko on the call stack fail (the fault
  * injection's require-start/end range), and none under acpi_pci_irq_enable
@@ -23,6 +25,8 @@
  * Needs root, the debug kernel's fault injection (failslab,
  * fail_page_alloc) and /proc/thread-self/fail-nth.  Exits 77 without them.
  */
+#include <sys/eventfd.h>
+
 #include "upci-test.h"
 
 typedef int (*sequence_fn)(const char *node);
@@ -155,6 +159,63 @@ out_buf:
 	return ret;
 }
 
+/*
+ * Interrupts: MSI with an eventfd, a raise that must arrive, the eventfd
+ * swapped for another, off, then INTx on and off.
+ */
+static int seq_irq(const char *node)
+{
+	struct upci_region_info ri;
+	struct upci_irq_set set = { .size = sizeof(set), .count = 1 };
+	volatile uint32_t *bar = MAP_FAILED;
+	int fd, efd = -1, efd2 = -1, ret = 0;
+	int32_t fds[1];
+	uint64_t n;
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		left_at_close = get_fail_nth();
+		set_fail_nth(0);
+		return ret;
+	}
+	STEP(region_info(fd, UPCI_REGION_BAR0, &ri));
+	bar = mmap(NULL, ri.out_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   ri.out_offset);
+	if (bar == MAP_FAILED) {
+		ret = -errno;
+		goto out;
+	}
+	STEP(efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+	STEP(efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+	set.type = UPCI_IRQ_MSI;
+	set.eventfds = (uintptr_t)fds;
+	fds[0] = efd;
+	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+	bar[0x60 / 4] = 1;		/* edu: raise interrupt bit 0 */
+	usleep(20000);
+	bar[0x64 / 4] = 1;		/* and acknowledge it */
+	STEP(read(efd, &n, sizeof(n)));
+	fds[0] = efd2;
+	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+	set.count = 0;
+	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+	set.type = UPCI_IRQ_INTX;
+	set.count = 1;
+	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+	set.count = 0;
+	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+out:
+	if (bar != MAP_FAILED)
+		munmap((void *)bar, ri.out_size);
+	close_uninjected(fd);
+	if (efd >= 0)
+		close(efd);
+	if (efd2 >= 0)
+		close(efd2);
+	return ret;
+}
+
 static int setup_knobs(void);
 
 static int write_file(const char *path, const char *val)
@@ -269,13 +330,15 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc != 3) {
-		fprintf(stderr, "usage: upci-failnth dev|dma NODE\n");
+		fprintf(stderr, "usage: upci-failnth dev|dma|irq NODE\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "dev"))
 		seq = seq_dev;
 	else if (!strcmp(argv[1], "dma"))
 		seq = seq_dma;
+	else if (!strcmp(argv[1], "irq"))
+		seq = seq_irq;
 	else
 		return 2;
 	failnth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
