@@ -32,6 +32,16 @@ check "bind --persist" upci bind "$edu" --owner user --persist
 check "the rule names the function and the owner" \
 	grep -q "KERNEL==\"$edu\", RUN+=\".*upci bind $edu --driver upci --owner user\"" \
 	"/tmp/rules/70-upci-$edu.rules"
+# What udev does at boot, without udev: the function is not bound to upci
+# (driver_override cleared), then the rule's RUN command binds it again
+run=$(sed -n 's/.*RUN+="\(.*\)"$/\1/p' "/tmp/rules/70-upci-$edu.rules")
+echo "$edu" > /sys/bus/pci/drivers/upci/unbind
+echo > "/sys/bus/pci/devices/$edu/driver_override"
+check "as at boot: $edu has no driver" test -z "$(upci_driver $edu)"
+check "the rule's command ($run) runs" sh -c "$run"
+check "and binds $edu to upci again" test "$(upci_driver $edu)" = upci
+upci_wait_node "/dev/upci/$edu"
+check "owned by user" test "$(stat -c %U "/dev/upci/$edu")" = user
 check "unbind removes the rule" sh -c "upci unbind $edu && ! test -e /tmp/rules/70-upci-$edu.rules"
 
 # Errors: clear message, documented exit code
