@@ -15,7 +15,9 @@
  * CLEAR (MADV_DONTNEED, page replacement) and RELEASE (exit) mean the
  * process's memory there is no longer what the device sees: the mapping is
  * removed from every IOMMU domain (iommu_unmap flushes the IOTLB before it
- * returns) and only then unpinned.  PROTECTION_* (fork, mprotect), SOFT_DIRTY,
+ * returns) and only then unpinned.  A CLEAR of folios that are all locked is
+ * a migration or reclaim attempt, which fails on pinned pages and leaves
+ * the memory as it was (upci_map_folios_locked()): the mapping stays.  PROTECTION_* (fork, mprotect), SOFT_DIRTY,
  * MIGRATE (device-private migration) and EXCLUSIVE leave the pages where they
  * are, so the mapping stays.  The callback may run under the folio lock (a
  * reclaim attempt on a pinned page), so unpinning here never takes it:
@@ -84,6 +86,30 @@ static struct page **upci_map_page_array(struct upci_map *map)
 	return map->npages == 1 ? &map->page : map->pages;
 }
 
+/*
+ * Is every page of @map in [start, end) in a locked folio?  Then this is
+ * the kernel trying to migrate or reclaim them (compaction, memory
+ * pressure, KSM, a THP split), which unmaps a folio under its lock and
+ * fails on a pinned one: the process keeps, or faults back, the very pages
+ * the device sees.  Discards (MADV_DONTNEED, truncation, COW) unmap without
+ * the folio lock.  A folio some other task happens to lock during a discard
+ * only delays the revocation to the next unmap or close; the pages stay
+ * pinned meanwhile, so the device still reaches only the process's pages.
+ */
+static bool upci_map_folios_locked(struct upci_map *map, unsigned long start,
+				   unsigned long end)
+{
+	unsigned long first = max(start, map->vaddr) - map->vaddr;
+	unsigned long last = min(end, map->vaddr + (map->npages << PAGE_SHIFT)) -
+			     map->vaddr;
+	unsigned long i;
+
+	for (i = first >> PAGE_SHIFT; i < DIV_ROUND_UP(last, PAGE_SIZE); i++)
+		if (!folio_test_locked(page_folio(upci_map_page(map, i))))
+			return false;
+	return true;
+}
+
 static bool upci_map_invalidate(struct mmu_interval_notifier *mni,
 				const struct mmu_notifier_range *range,
 				unsigned long cur_seq)
@@ -104,7 +130,9 @@ static bool upci_map_invalidate(struct mmu_interval_notifier *mni,
 
 	mutex_lock(&ioas->iova_lock);
 	mmu_interval_set_seq(mni, cur_seq);
-	if (map->state == UPCI_MAP_LIVE) {
+	if (map->state == UPCI_MAP_LIVE &&
+	    !(range->event == MMU_NOTIFY_CLEAR &&
+	      upci_map_folios_locked(map, range->start, range->end))) {
 		upci_ioas_unmap_domains(ioas, map);
 		upci_map_unpin(map);
 		/* Only its range is kept, until the user reads it */

@@ -2,7 +2,8 @@
 # The MMU notifier: munmap, MADV_DONTNEED and mremap of mapped memory revoke
 # the mapping at once (eventfd, GET_REVOKED, unpinned, uncharged, the old
 # IOVA faults); fork plus a child write and mprotect revoke nothing; unread
-# revocations are bounded (max_revoked).
+# revocations are bounded (max_revoked); memory compaction, which tries and
+# fails to migrate pinned shmem pages, revokes nothing.
 . /opt/upci/tests/lib.sh
 
 bdf=$(upci_find $EDU) || fail "no edu device"
@@ -23,3 +24,4 @@ old=$(cat $p)
 echo 16 > $p
 check "unread revocations are bounded" as-user upci-test-dma revoke-queue 16
 echo "$old" > $p
+check "compaction revokes nothing, a discard does" upci-test-dma compact 256

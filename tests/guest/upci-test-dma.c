@@ -7,6 +7,8 @@
  *   upci-test-dma unmapped NODE       DMA to and from IOVAs never mapped
  *   upci-test-dma revoke NODE HOW     munmap | dontneed | mremap revokes
  *   upci-test-dma revoke-queue N      N unread revocations (max_revoked) stop maps
+ *   upci-test-dma compact MB          compaction of mapped shmem revokes
+ *                                     nothing; a discard of it does (root)
  *   upci-test-dma fork NODE           fork + child write keeps the parent's DMA
  *   upci-test-dma memlock NODE        RLIMIT_MEMLOCK per user, kill -9
  *   upci-test-dma twodev NODE NODE    two devices in one space
@@ -363,6 +365,57 @@ static void test_revoke_queue(unsigned long n)
 	CHECK(map_at(ioas, p, PAGE, RW, 0, 0, NULL) == 0,
 	      "once they are read, maps go through again");
 	close(ioas);
+}
+
+/*
+ * Memory compaction tries to migrate pinned shmem pages, unmapping them
+ * first, and fails: that revokes nothing.  A real discard of the same
+ * memory (MADV_DONTNEED, a hole punched in the memfd) still does.  Root:
+ * /proc/sys/vm/compact_memory.
+ */
+static void test_compact(unsigned long mb)
+{
+	const size_t chunk = 16 * PAGE, len = mb << 20;
+	int ioas = ioas_open(), efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int mfd = memfd_create("upci-compact", MFD_CLOEXEC), cfd, i;
+	struct upci_ioas_set_eventfd se = { .size = sizeof(se), .fd = efd };
+	struct upci_ioas_info info;
+	uint64_t count = 0;
+	size_t off;
+	uint8_t *p;
+
+	if (mfd < 0 || ftruncate(mfd, len))
+		DIE("memfd: %s", strerror(errno));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (p == MAP_FAILED || ioctl(ioas, UPCI_IOAS_SET_EVENTFD, &se))
+		DIE("mmap or set eventfd: %s", strerror(errno));
+	memset(p, 0x3c, len);
+	for (off = 0; off < len; off += chunk)
+		map_or_die(ioas, p + off, chunk, RW, 0, 0);
+	cfd = open("/proc/sys/vm/compact_memory", O_WRONLY | O_CLOEXEC);
+	for (i = 0; i < 3; i++)
+		CHECK(cfd >= 0 && write(cfd, "1", 1) == 1, "compact memory (%d)", i);
+	if (cfd >= 0)
+		close(cfd);
+	ioas_info(ioas, &info);
+	CHECK(read(efd, &count, sizeof(count)) == -1 && errno == EAGAIN &&
+	      info.out_num_revoked == 0 && info.out_num_mappings == len / chunk,
+	      "compaction of %lu MiB of mapped shmem revoked nothing (%llu of %zu)",
+	      mb, (unsigned long long)info.out_num_revoked, len / chunk);
+
+	CHECK(madvise(p, 4 * chunk, MADV_DONTNEED) == 0 &&
+	      read(efd, &count, sizeof(count)) == sizeof(count) && count == 4,
+	      "MADV_DONTNEED of 4 mappings of it revokes 4 (%llu)",
+	      (unsigned long long)count);
+	CHECK(fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			4 * chunk, 2 * chunk) == 0 &&
+	      read(efd, &count, sizeof(count)) == sizeof(count) && count == 2,
+	      "a hole punched under 2 more revokes 2 (%llu)",
+	      (unsigned long long)count);
+	close(ioas);
+	munmap(p, len);
+	close(mfd);
+	close(efd);
 }
 
 static void test_fork(const char *node)
@@ -891,6 +944,8 @@ int main(int argc, char **argv)
 		test_unmapped(argv[2]);
 	else if (!strcmp(argv[1], "revoke") && argc == 4)
 		test_revoke(argv[2], argv[3]);
+	else if (!strcmp(argv[1], "compact"))
+		test_compact(strtoul(argv[2], NULL, 0));
 	else if (!strcmp(argv[1], "revoke-queue"))
 		test_revoke_queue(strtoul(argv[2], NULL, 0));
 	else if (!strcmp(argv[1], "fork"))
