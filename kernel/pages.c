@@ -16,11 +16,12 @@
  * process's memory there is no longer what the device sees: the mapping is
  * removed from every IOMMU domain (iommu_unmap flushes the IOTLB before it
  * returns) and only then unpinned.  A CLEAR of folios that are all locked is
- * a migration or reclaim attempt, which fails on pinned pages and leaves
- * the memory as it was (upci_map_folios_locked()): the mapping stays.  PROTECTION_* (fork, mprotect), SOFT_DIRTY,
- * MIGRATE (device-private migration) and EXCLUSIVE leave the pages where they
- * are, so the mapping stays.  The callback may run under the folio lock (a
- * reclaim attempt on a pinned page), so unpinning here never takes it:
+ * a migration or reclaim attempt, which fails on pinned pages and leaves the
+ * memory as it was (upci_map_folios_locked()): the mapping stays.
+ * PROTECTION_* (fork, mprotect), SOFT_DIRTY, MIGRATE (device-private
+ * migration) and EXCLUSIVE leave the pages where they are, so the mapping
+ * stays too.  The callback may run under the folio lock (a reclaim attempt
+ * on a pinned page), so unpinning here never takes it:
  * mapped memory is anonymous, shmem or hugetlbfs (long-term writable pins of
  * other files are refused by GUP), whose folios are marked dirty without it.
  */
