@@ -58,11 +58,31 @@ static long get_fail_nth(void)
 
 static long left_at_close = -1;
 
+static void end_injection(void);
+
 static long close_uninjected(int fd)
+{
+	end_injection();
+	return close(fd);
+}
+
+/* Stop injecting: record the points left (for main) and turn fail-nth off */
+static void end_injection(void)
 {
 	left_at_close = get_fail_nth();
 	set_fail_nth(0);
-	return close(fd);
+}
+
+/* open() of the device, the first injected step; ends injection on failure */
+static int open_injected(const char *node)
+{
+	int fd = open(node, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fd = -errno;
+		end_injection();
+	}
+	return fd;
 }
 
 static const char *failed_step;
@@ -85,13 +105,9 @@ static int seq_dev(const char *node)
 	uint32_t id;
 	int fd, ret = 0;
 
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		left_at_close = get_fail_nth();
-		set_fail_nth(0);
-		return ret;
-	}
+	fd = open_injected(node);
+	if (fd < 0)
+		return fd;
 	STEP(ioctl(fd, UPCI_INFO, &info));
 	STEP(ioctl(fd, UPCI_DEVICE_GET_INFO, &di));
 	STEP(region_info(fd, UPCI_REGION_BAR0, &ri));
@@ -127,11 +143,9 @@ static int seq_dma(const char *node)
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (buf == MAP_FAILED)
 		return -errno;
-	dev = open(node, O_RDWR | O_CLOEXEC);
+	dev = open_injected(node);
 	if (dev < 0) {
-		ret = -errno;
-		left_at_close = get_fail_nth();
-		set_fail_nth(0);
+		ret = dev;
 		goto out_buf;
 	}
 	STEP(ioas = open("/dev/upci/iommu", O_RDWR | O_CLOEXEC));
@@ -148,8 +162,7 @@ static int seq_dma(const char *node)
 	STEP(munmap(buf, m.length));
 	buf = MAP_FAILED;
 out:
-	left_at_close = get_fail_nth();
-	set_fail_nth(0);
+	end_injection();
 	if (ioas >= 0)
 		close(ioas);
 	close(dev);
@@ -172,13 +185,9 @@ static int seq_irq(const char *node)
 	int32_t fds[1];
 	uint64_t n;
 
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		left_at_close = get_fail_nth();
-		set_fail_nth(0);
-		return ret;
-	}
+	fd = open_injected(node);
+	if (fd < 0)
+		return fd;
 	STEP(region_info(fd, UPCI_REGION_BAR0, &ri));
 	bar = mmap(NULL, ri.out_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   ri.out_offset);

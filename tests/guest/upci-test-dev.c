@@ -164,7 +164,7 @@ static void test_sendfd(const char *node)
  * @want is the errno of the call with the exact size (0: success).
  */
 static void abi_one(int fd, const char *name, unsigned long cmd, size_t size,
-		    size_t flags_ok_size, void (*fill)(void *), int want)
+		    void (*fill)(void *), int want)
 {
 	unsigned char *buf = calloc(1, 8192 + 16);
 	int r, exact;
@@ -178,7 +178,7 @@ static void abi_one(int fd, const char *name, unsigned long cmd, size_t size,
 	      name, r ? strerror(exact) : "0");
 
 	fill(buf);
-	*(uint32_t *)buf = flags_ok_size - 1;
+	*(uint32_t *)buf = size - 1;
 	CHECK_ERR(EINVAL, ioctl(fd, cmd, buf), name);
 
 	fill(buf);
@@ -243,6 +243,9 @@ static void fill_attach(void *p)
 	((struct upci_device_attach *)p)->ioas_fd = -1;
 }
 
+#define ABI_ONE(cmd, type, fill, want) \
+	abi_one(fd, #cmd, cmd, sizeof(type), fill, want)
+
 static void test_abi(const char *node)
 {
 	int fd = open_node(node);
@@ -255,33 +258,20 @@ static void test_abi(const char *node)
 	      info.out_api_version == UPCI_API_VERSION,
 	      "UPCI_INFO gives API version %u", info.out_api_version);
 
-	abi_one(fd, "UPCI_INFO", UPCI_INFO, sizeof(struct upci_info),
-		sizeof(struct upci_info), fill_none, 0);
-	abi_one(fd, "UPCI_DEVICE_GET_INFO", UPCI_DEVICE_GET_INFO,
-		sizeof(struct upci_device_info), sizeof(struct upci_device_info),
-		fill_none, 0);
-	abi_one(fd, "UPCI_DEVICE_GET_REGION_INFO", UPCI_DEVICE_GET_REGION_INFO,
-		sizeof(struct upci_region_info), sizeof(struct upci_region_info),
+	ABI_ONE(UPCI_INFO, struct upci_info, fill_none, 0);
+	ABI_ONE(UPCI_DEVICE_GET_INFO, struct upci_device_info, fill_none, 0);
+	ABI_ONE(UPCI_DEVICE_GET_REGION_INFO, struct upci_region_info,
 		fill_region, 0);
-	abi_one(fd, "UPCI_DEVICE_RESET", UPCI_DEVICE_RESET,
-		sizeof(struct upci_device_reset),
-		sizeof(struct upci_device_reset), fill_none,
+	ABI_ONE(UPCI_DEVICE_RESET, struct upci_device_reset, fill_none,
 		di.out_flags & UPCI_DEVICE_FLAG_RESET ? 0 : EOPNOTSUPP);
-	abi_one(fd, "UPCI_DEVICE_GET_IRQ_INFO", UPCI_DEVICE_GET_IRQ_INFO,
-		sizeof(struct upci_irq_info), sizeof(struct upci_irq_info),
-		fill_irq_info, 0);
-	abi_one(fd, "UPCI_DEVICE_SET_IRQS", UPCI_DEVICE_SET_IRQS,
-		sizeof(struct upci_irq_set), sizeof(struct upci_irq_set),
-		fill_irq_set, 0);
-	abi_one(fd, "UPCI_DEVICE_IRQ_UNMASK", UPCI_DEVICE_IRQ_UNMASK,
-		sizeof(struct upci_irq_unmask), sizeof(struct upci_irq_unmask),
+	ABI_ONE(UPCI_DEVICE_GET_IRQ_INFO, struct upci_irq_info, fill_irq_info, 0);
+	ABI_ONE(UPCI_DEVICE_SET_IRQS, struct upci_irq_set, fill_irq_set, 0);
+	ABI_ONE(UPCI_DEVICE_IRQ_UNMASK, struct upci_irq_unmask,
 		fill_irq_unmask, ENOENT);
-	abi_one(fd, "UPCI_DEVICE_ATTACH", UPCI_DEVICE_ATTACH,
-		sizeof(struct upci_device_attach),
-		sizeof(struct upci_device_attach), fill_attach, EBADF);
-	abi_one(fd, "UPCI_DEVICE_DETACH", UPCI_DEVICE_DETACH,
-		sizeof(struct upci_device_detach),
-		sizeof(struct upci_device_detach), fill_none, ENOENT);
+	ABI_ONE(UPCI_DEVICE_ATTACH, struct upci_device_attach, fill_attach,
+		EBADF);
+	ABI_ONE(UPCI_DEVICE_DETACH, struct upci_device_detach, fill_none,
+		ENOENT);
 
 	{
 		/* In read-only memory: an ioctl without results never writes */
