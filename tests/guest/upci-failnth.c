@@ -15,16 +15,24 @@
  *                              eventfd swapped, MSI off, INTx on and off
  *
  * Only allocations with upci.ko on the call stack fail (the fault
- * injection's require-start/end range), and none under acpi_pci_irq_enable
- * (its reject-start/end range): an allocation failing while ACPICA
- * evaluates the PCI routing table for pci_enable_device() corrupts ACPICA's
- * reference counts and ends in a use-after-free there, a kernel bug outside
- * upci.
+ * injection's require-start/end range), and none under one kernel function
+ * per sequence (its reject-start/end range), each for a kernel bug outside
+ * upci:
+ *   acpi_pci_irq_enable  an allocation failing while ACPICA evaluates the
+ *                        PCI routing table for pci_enable_device() corrupts
+ *                        ACPICA's reference counts and ends in a
+ *                        use-after-free there;
+ *   register_irq_proc    request_irq() ignores a /proc/irq/N file it could
+ *                        not create, and freeing the vector then WARNs that
+ *                        the file is missing.
+ * The irq sequence opens the device without injection (the dev sequence
+ * covers open), so that it needs only the second.
  * The final close() runs without injection: upci only frees there.
  *
  * Needs root, the debug kernel's fault injection (failslab,
  * fail_page_alloc) and /proc/thread-self/fail-nth.  Exits 77 without them.
  */
+#include <poll.h>
 #include <sys/eventfd.h>
 
 #include "upci-test.h"
@@ -81,6 +89,23 @@ static int open_injected(const char *node)
 	if (fd < 0) {
 		fd = -errno;
 		end_injection();
+	}
+	return fd;
+}
+
+/* open() of the device with injection paused: the points left stay */
+static int open_uninjected(const char *node)
+{
+	long left = get_fail_nth();
+	int fd;
+
+	set_fail_nth(0);
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fd = -errno;
+		left_at_close = left;
+	} else {
+		set_fail_nth(left);
 	}
 	return fd;
 }
@@ -182,10 +207,11 @@ static int seq_irq(const char *node)
 	struct upci_irq_set set = { .size = sizeof(set), .count = 1 };
 	volatile uint32_t *bar = MAP_FAILED;
 	int fd, efd = -1, efd2 = -1, ret = 0;
+	struct pollfd pfd = { .events = POLLIN };
 	int32_t fds[1];
 	uint64_t n;
 
-	fd = open_injected(node);
+	fd = open_uninjected(node);
 	if (fd < 0)
 		return fd;
 	STEP(region_info(fd, UPCI_REGION_BAR0, &ri));
@@ -201,8 +227,11 @@ static int seq_irq(const char *node)
 	set.eventfds = (uintptr_t)fds;
 	fds[0] = efd;
 	STEP(ioctl(fd, UPCI_DEVICE_SET_IRQS, &set));
+	/* Memory decode and bus mastering: an MSI is a write by the device */
+	cfg_write(fd, 0x04, 2, cfg_read(fd, 0x04, 2) | 0x6);
 	bar[0x60 / 4] = 1;		/* edu: raise interrupt bit 0 */
-	usleep(20000);
+	pfd.fd = efd;
+	STEP(poll(&pfd, 1, 5000) == 1 ? 0 : (errno = ETIMEDOUT, -1));
 	bar[0x64 / 4] = 1;		/* and acknowledge it */
 	STEP(read(efd, &n, sizeof(n)));
 	fds[0] = efd2;
@@ -279,8 +308,11 @@ static int function_range(const char *name, unsigned long long *start,
 	return at && after != ~0ULL ? 0 : -1;
 }
 
-/* Let failslab and fail_page_alloc fail upci's allocations, quietly */
-static int setup_fault_injection(void)
+/*
+ * Let failslab and fail_page_alloc fail upci's allocations, quietly, except
+ * under the kernel function @reject
+ */
+static int setup_fault_injection(const char *reject)
 {
 	static const char *const dirs[] = {
 		"/sys/kernel/debug/failslab", "/sys/kernel/debug/fail_page_alloc",
@@ -290,7 +322,7 @@ static int setup_fault_injection(void)
 	size_t i;
 
 	if (module_range(&ms, &me) ||
-	    function_range("acpi_pci_irq_enable", &as, &ae))
+	    function_range(reject, &as, &ae))
 		return -1;
 	for (i = 0; i < 2; i++) {
 		const struct { const char *file; unsigned long long v; } knobs[] = {
@@ -307,8 +339,8 @@ static int setup_fault_injection(void)
 				return -1;
 		}
 	}
-	printf("# failures only under upci.ko %#llx-%#llx, never under acpi_pci_irq_enable %#llx-%#llx\n",
-	       ms, me, as, ae);
+	printf("# failures only under upci.ko %#llx-%#llx, never under %s %#llx-%#llx\n",
+	       ms, me, reject, as, ae);
 	return setup_knobs();
 }
 
@@ -332,7 +364,17 @@ static int setup_knobs(void)
 
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		sequence_fn fn;
+		const char *reject;	/* see the top of this file */
+	} sequences[] = {
+		{ "dev", seq_dev, "acpi_pci_irq_enable" },
+		{ "dma", seq_dma, "acpi_pci_irq_enable" },
+		{ "irq", seq_irq, "register_irq_proc" },
+	};
 	unsigned int n, injected = 0, absorbed = 0;
+	size_t i;
 	sequence_fn seq;
 	long left;
 	int ret;
@@ -342,16 +384,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: upci-failnth dev|dma|irq NODE\n");
 		return 2;
 	}
-	if (!strcmp(argv[1], "dev"))
-		seq = seq_dev;
-	else if (!strcmp(argv[1], "dma"))
-		seq = seq_dma;
-	else if (!strcmp(argv[1], "irq"))
-		seq = seq_irq;
-	else
+	for (i = 0; i < sizeof(sequences) / sizeof(sequences[0]); i++)
+		if (!strcmp(argv[1], sequences[i].name))
+			break;
+	if (i == sizeof(sequences) / sizeof(sequences[0]))
 		return 2;
+	seq = sequences[i].fn;
 	failnth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (failnth_fd < 0 || setup_fault_injection()) {
+	if (failnth_fd < 0 || setup_fault_injection(sequences[i].reject)) {
 		printf("no fault injection (fail-nth, failslab, fail_page_alloc) on this kernel\n");
 		return 77;
 	}
