@@ -90,10 +90,12 @@ static struct page **upci_map_page_array(struct upci_map *map)
 /*
  * Is every page of @map in [start, end) in a locked folio?  Then this is
  * the kernel trying to migrate or reclaim them (compaction, memory
- * pressure, KSM, a THP split), which unmaps a folio under its lock and
+ * pressure, KSM, split_huge_page()), which unmaps a folio under its lock and
  * fails on a pinned one: the process keeps, or faults back, the very pages
  * the device sees.  Discards (MADV_DONTNEED, truncation, COW) unmap without
- * the folio lock.  A folio some other task happens to lock during a discard
+ * the folio lock, and so does an in-place split of a huge page's mapping
+ * (mprotect() of part of it), which therefore still revokes (upci(7) BUGS).
+ * A folio some other task happens to lock during a discard
  * only delays the revocation to the next unmap or close; the pages stay
  * pinned meanwhile, so the device still reaches only the process's pages.
  */
