@@ -42,11 +42,27 @@ LIB_CFLAGS := $(USER_CFLAGS) -Ilib/include -pthread
 LIB_A := build/lib/libupci.a
 LIB_SO := build/lib/libupci.so.$(LIB_VERSION)
 
+# Libraries on libupci, one layer each (design.md, "The uses, layered"):
+# libupci-nic, the NIC interface (nic/) with the NIC device parts
+# (drivers/igbvf/), and libupci-msg, the messaging library (msg/) on it.
+# Each is a static library (programs and guest tests link it) and a
+# shared one (make install, the libfabric provider).
+NIC_DRIVERS := drivers/igbvf
+NIC_SRCS := $(wildcard nic/src/*.c) $(foreach d,$(NIC_DRIVERS),$(wildcard $(d)/*.c))
+NIC_DEPS := $(wildcard nic/include/*.h nic/src/*.h) $(foreach d,$(NIC_DRIVERS),$(wildcard $(d)/*.h))
+MSG_SRCS := $(wildcard msg/src/*.c)
+MSG_DEPS := $(wildcard msg/include/*.h msg/src/*.h) $(NIC_DEPS)
+LAYER_CFLAGS := $(LIB_CFLAGS) -Inic/include -Inic/src -Imsg/include
+NIC_A := build/lib/libupci-nic.a
+MSG_A := build/lib/libupci-msg.a
+LAYER_AS := $(MSG_A) $(NIC_A)
+LAYER_SOS := build/lib/libupci-msg.so build/lib/libupci-nic.so
+
 # Programs on libupci, one folder each (every .c of it is one program):
-# the upci tool, the user-level drivers and the benchmark.  Each is built
-# static for the guest (build/guest/bin) and, for `make install`, linked
-# against the shared library (build/bin).
-PROG_DIRS := tools/upci $(wildcard drivers/*) bench
+# the tools, the user-level drivers that are programs and the benchmark.
+# Each is built static for the guest (build/guest/bin) and, for `make
+# install`, linked against the shared libraries (build/bin).
+PROG_DIRS := $(wildcard tools/*) $(filter-out $(NIC_DRIVERS),$(wildcard drivers/*)) bench
 prog_name = $(if $(filter tools/%,$(1)),$(notdir $(1)),upci-$(notdir $(1)))
 PROGS := $(foreach d,$(PROG_DIRS),$(if $(wildcard $(d)/*.c),$(call prog_name,$(d))))
 $(foreach d,$(PROG_DIRS),$(eval SRCS_$(call prog_name,$(d)) := $(wildcard $(d)/*.c)) \
@@ -87,7 +103,7 @@ user: lib $(GUEST_BINS) $(HOST_BINS)
 
 guest: module user
 
-lib: $(LIB_A) $(LIB_SO) build/lib/libupci.pc
+lib: $(LIB_A) $(LIB_SO) build/lib/libupci.pc $(LAYER_AS) $(LAYER_SOS)
 
 build/lib/pic/%.o: lib/src/%.c $(LIB_DEPS) | build/lib/pic
 	$(CC) $(LIB_CFLAGS) -fPIC -c -o $@ $<
@@ -102,19 +118,40 @@ $(LIB_SO): $(patsubst lib/src/%.c,build/lib/pic/%.o,$(LIB_SRCS)) lib/libupci.map
 		$(filter %.o,$^)
 	@ln -sf $(notdir $@) build/lib/$(LIB_SONAME)
 	@ln -sf $(LIB_SONAME) build/lib/libupci.so
+
+# The layers' libraries: objects under build/layers/{pic,static}/<dir>/.
+layer_objs = $(patsubst %.c,build/layers/$(1)/%.o,$(2))
+build/layers/pic/%.o: %.c $(LIB_DEPS) $(MSG_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LAYER_CFLAGS) -fPIC -c -o $@ $<
+build/layers/static/%.o: %.c $(LIB_DEPS) $(MSG_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LAYER_CFLAGS) -c -o $@ $<
+$(NIC_A): $(call layer_objs,static,$(NIC_SRCS)) | build/lib
+	@rm -f $@
+	ar rcs $@ $^
+$(MSG_A): $(call layer_objs,static,$(MSG_SRCS)) | build/lib
+	@rm -f $@
+	ar rcs $@ $^
+build/lib/libupci-nic.so: $(call layer_objs,pic,$(NIC_SRCS)) $(LIB_SO)
+	$(CC) -shared -pthread -Wl,-soname,libupci-nic.so -Wl,-z,defs -o $@ \
+		$(filter %.o,$^) -Lbuild/lib -lupci
+build/lib/libupci-msg.so: $(call layer_objs,pic,$(MSG_SRCS)) build/lib/libupci-nic.so
+	$(CC) -shared -pthread -Wl,-soname,libupci-msg.so -Wl,-z,defs -o $@ \
+		$(filter %.o,$^) -Lbuild/lib -lupci-nic -lupci
 build/lib/libupci.pc: lib/libupci.pc.in Makefile | build/lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
 build/guest/bin/%: tests/vm/guest/%.c | build/guest/bin
 	$(CC) -static $(USER_CFLAGS) -o $@ $<
-build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(LIB_A) | build/guest/bin
-	$(CC) -static $(LIB_CFLAGS) -o $@ $< $(LIB_A)
+build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(LAYER_AS) $(LIB_A) | build/guest/bin
+	$(CC) -static $(LAYER_CFLAGS) -o $@ $< $(LAYER_AS) $(LIB_A)
 .SECONDEXPANSION:
-build/guest/bin/%: $$(SRCS_%) $$(HDRS_%) $(LIB_A) | build/guest/bin
-	$(CC) -static $(LIB_CFLAGS) -o $@ $(SRCS_$*) $(LIB_A)
-build/bin/%: $$(SRCS_%) $$(HDRS_%) $(LIB_SO) | build/bin
-	$(CC) $(LIB_CFLAGS) -o $@ $(SRCS_$*) -Lbuild/lib -lupci
+build/guest/bin/%: $$(SRCS_%) $$(HDRS_%) $(LAYER_AS) $(LIB_A) | build/guest/bin
+	$(CC) -static $(LAYER_CFLAGS) -o $@ $(SRCS_$*) $(LAYER_AS) $(LIB_A)
+build/bin/%: $$(SRCS_%) $$(HDRS_%) $(LAYER_SOS) $(LIB_SO) | build/bin
+	$(CC) $(LAYER_CFLAGS) -o $@ $(SRCS_$*) -Lbuild/lib -Wl,--as-needed -lupci-msg -lupci-nic -lupci
 # Unit tests link libupci's sources, built with the sanitizers too, and may
 # use its internal (upci__) functions.
 build/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_DEPS) $(LIB_SRCS) | build/unit

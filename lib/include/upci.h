@@ -78,6 +78,17 @@ void upci_set_log(upci_log_fn fn, void *arg, int max_level);
  */
 void upci_log_stderr(void *arg, int level, const char *msg);
 
+/**
+ * upci_log() - send one message to the callback of upci_set_log()
+ * @level: &enum upci_log_level
+ * @fmt: printf format of the message (one line, no newline)
+ *
+ * For the libraries layered on libupci (the NIC interface, the messaging
+ * library), so that one callback hears every layer.
+ */
+void upci_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ---------------------------------------------------------------- discovery */
 
 /** define UPCI_BDF_LEN - room for a BDF string "dddd:bb:dd.f" and its NUL */

@@ -29,12 +29,10 @@
 
 /* ---------------------------------------------------------------- log.c */
 
-UPCI_HIDDEN void upci__log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#define upci__err(...)		upci__log(UPCI_LOG_ERR, __VA_ARGS__)
-#define upci__warn(...)		upci__log(UPCI_LOG_WARNING, __VA_ARGS__)
-#define upci__info(...)		upci__log(UPCI_LOG_INFO, __VA_ARGS__)
-#define upci__dbg(...)		upci__log(UPCI_LOG_DEBUG, __VA_ARGS__)
+#define upci__err(...)		upci_log(UPCI_LOG_ERR, __VA_ARGS__)
+#define upci__warn(...)		upci_log(UPCI_LOG_WARNING, __VA_ARGS__)
+#define upci__info(...)		upci_log(UPCI_LOG_INFO, __VA_ARGS__)
+#define upci__dbg(...)		upci_log(UPCI_LOG_DEBUG, __VA_ARGS__)
 
 /* ---------------------------------------------------------------- sysfs.c */
 

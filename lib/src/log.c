@@ -27,7 +27,7 @@ void upci_log_stderr(void *arg, int level, const char *msg)
 		level == UPCI_LOG_WARNING ? "warning: " : "", msg);
 }
 
-void upci__log(int level, const char *fmt, ...)
+void upci_log(int level, const char *fmt, ...)
 {
 	char msg[512];
 	upci_log_fn fn = log_fn;
