@@ -36,12 +36,16 @@
  *  - the internal switch drops frames when the receiving ring is full; the
  *    messaging library above copes with that.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nic_internal.h"
 #include "igbvf_regs.h"
@@ -240,6 +244,63 @@ static bool mac_valid(const uint8_t *mac)
 }
 
 /*
+ * A MAC for a VF that the PF has none for, the same at every open (the PF
+ * forgets a MAC it did not set itself whenever the VF resets): locally
+ * administered, 06 followed by the last four bytes of the PF's MAC and the
+ * VF's number; random if sysfs does not say.
+ */
+static int stable_mac(const char *bdf, uint8_t *mac)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	unsigned int pf[6], vfn = 0, i;
+	struct dirent *e;
+	FILE *f = NULL;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/physfn/net", bdf);
+	d = opendir(path);
+	while (d && (e = readdir(d)) && e->d_name[0] == '.')
+		;
+	if (d && e) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/physfn/net/%s/address", bdf,
+			 e->d_name);
+		f = fopen(path, "r");
+	}
+	if (d)
+		closedir(d);
+	for (i = 0; i < 64; i++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/physfn/virtfn%u", bdf, i);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			break;
+		link[n] = 0;
+		if (strstr(link, bdf)) {
+			vfn = i + 1;
+			break;
+		}
+	}
+	if (f && vfn && fscanf(f, "%x:%x:%x:%x:%x:%x", &pf[0], &pf[1], &pf[2],
+			       &pf[3], &pf[4], &pf[5]) == 6) {
+		fclose(f);
+		mac[0] = 0x06;
+		for (i = 1; i < 5; i++)
+			mac[i] = pf[i + 1];
+		mac[5] = vfn;
+		return 0;
+	}
+	if (f)
+		fclose(f);
+	if (getrandom(mac, UPCI_NIC_ETH_ALEN, 0) != UPCI_NIC_ETH_ALEN)
+		return -errno;
+	mac[0] = (mac[0] & 0xfe) | 0x02;
+	return 0;
+}
+
+/*
  * Resets the function and asks the PF for our MAC: afterwards the PF has
  * enabled our queues in its switch.
  */
@@ -268,11 +329,9 @@ static int reset_hw(struct igbvf *vf, const uint8_t *want_mac)
 			return ret;
 		memcpy(mac, want_mac, sizeof(mac));
 	} else if (!(reply[0] & MSG_ACK) || !mac_valid(mac)) {
-		/* The PF has no MAC for us: make up a local one */
-		if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
-			return -errno;
-		mac[0] = (mac[0] & 0xfe) | 0x02;
-		ret = set_mac(vf, mac);
+		ret = stable_mac(vf->nic.info.bdf, mac);
+		if (!ret)
+			ret = set_mac(vf, mac);
 		if (ret)
 			return ret;
 	}

@@ -206,6 +206,9 @@ static int do_recv(struct upci_nic *nic, const struct opts *o)
 	uint32_t got = 0, bad = 0, other = 0;
 	int n, i, ret;
 
+	printf("listening\n");
+	fflush(stdout);
+
 	while (got + bad < o->count) {
 		ret = upci_nic_wait(nic, (int)(deadline - now_ms()));
 		if (ret < 0)
@@ -355,6 +358,19 @@ static int do_respond(struct upci_nic *nic, const struct opts *o)
 	return o->count && echoes < o->count ? -ETIMEDOUT : 0;
 }
 
+static void print_stats(struct upci_nic *nic)
+{
+	struct upci_nic_stats st;
+
+	if (upci_nic_stats(nic, &st))
+		return;
+	printf("stats: tx %llu rx %llu rx-errors %llu tx-ring-full %llu irq-waits %llu hw-tx %llu hw-rx %llu\n",
+	       (unsigned long long)st.tx_frames, (unsigned long long)st.rx_frames,
+	       (unsigned long long)st.rx_errors, (unsigned long long)st.tx_ring_full,
+	       (unsigned long long)st.irq_waits, (unsigned long long)st.hw_tx_frames,
+	       (unsigned long long)st.hw_rx_frames);
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -453,6 +469,7 @@ int main(int argc, char **argv)
 		ret = do_respond(nic, &o);
 	if (ret)
 		fprintf(stderr, "upci-nic: %s %s: %s\n", o.bdf, o.cmd, strerror(-ret));
+	print_stats(nic);
 	upci_nic_close(nic);
 	return ret ? 1 : 0;
 }
