@@ -187,10 +187,14 @@ static int check_test(const struct upci_nic_frame *f, uint32_t expect,
 	const uint8_t *p = f->data;
 	uint32_t i, number;
 
-	if (f->len < 18 || get16(p + 12) != TEST_ETHERTYPE)
+	if (f->len < UPCI_NIC_ETH_HLEN || get16(p + 12) != TEST_ETHERTYPE)
 		return 0;
+	if (f->len != (size < 60 ? 60 : size))
+		return -1;
+	if (size < 18)		/* too short to carry its number */
+		return 1;
 	memcpy(&number, p + 14, 4);
-	if (number != expect || f->len != (size < 60 ? 60 : size))
+	if (number != expect)
 		return -1;
 	for (i = 18; i < size; i++) {
 		if (p[i] != pattern(number, i))
