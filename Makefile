@@ -67,6 +67,13 @@ prog_name = $(if $(filter tools/%,$(1)),$(notdir $(1)),upci-$(notdir $(1)))
 PROGS := $(foreach d,$(PROG_DIRS),$(if $(wildcard $(d)/*.c),$(call prog_name,$(d))))
 $(foreach d,$(PROG_DIRS),$(eval SRCS_$(call prog_name,$(d)) := $(wildcard $(d)/*.c)) \
 	$(eval HDRS_$(call prog_name,$(d)) := $(wildcard $(d)/*.h)))
+# A program's own libraries: LDLIBS_<program>.  The upci tool names devices
+# through pciutils' libpci, which Debian ships shared only (no libpci.a, and
+# its libudev has no static archive either), so the programs listed in
+# GUEST_DYNAMIC are linked dynamically for the guest too (libupci still
+# statically) and tests/vm/run copies their shared libraries into the guest.
+LDLIBS_upci := $(shell pkg-config --libs libpci 2>/dev/null || echo -lpci)
+GUEST_DYNAMIC := upci
 
 # Static programs that go into the guest: as-user, every tests/guest/*.c
 # and the programs above.
@@ -134,11 +141,13 @@ $(MSG_A): $(call layer_objs,static,$(MSG_SRCS)) | build/lib
 	@rm -f $@
 	ar rcs $@ $^
 build/lib/libupci-nic.so: $(call layer_objs,pic,$(NIC_SRCS)) $(LIB_SO)
-	$(CC) -shared -pthread -Wl,-soname,libupci-nic.so -Wl,-z,defs -o $@ \
+	$(CC) -shared -pthread -Wl,-soname,libupci-nic.so.0 -Wl,-z,defs -o $@.0 \
 		$(filter %.o,$^) -Lbuild/lib -lupci
+	@ln -sf libupci-nic.so.0 $@
 build/lib/libupci-msg.so: $(call layer_objs,pic,$(MSG_SRCS)) build/lib/libupci-nic.so
-	$(CC) -shared -pthread -Wl,-soname,libupci-msg.so -Wl,-z,defs -o $@ \
+	$(CC) -shared -pthread -Wl,-soname,libupci-msg.so.0 -Wl,-z,defs -o $@.0 \
 		$(filter %.o,$^) -Lbuild/lib -lupci-nic -lupci
+	@ln -sf libupci-msg.so.0 $@
 build/lib/libupci.pc: lib/libupci.pc.in Makefile | build/lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
@@ -149,13 +158,21 @@ build/guest/bin/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(LAYER_AS) $(LIB
 	$(CC) -static $(LAYER_CFLAGS) -o $@ $< $(LAYER_AS) $(LIB_A)
 .SECONDEXPANSION:
 build/guest/bin/%: $$(SRCS_%) $$(HDRS_%) $(LAYER_AS) $(LIB_A) | build/guest/bin
-	$(CC) -static $(LAYER_CFLAGS) -o $@ $(SRCS_$*) $(LAYER_AS) $(LIB_A)
+	$(CC) $(if $(filter $*,$(GUEST_DYNAMIC)),,-static) $(LAYER_CFLAGS) -o $@ \
+		$(SRCS_$*) $(LAYER_AS) $(LIB_A) $(LDLIBS_$*)
 build/bin/%: $$(SRCS_%) $$(HDRS_%) $(LAYER_SOS) $(LIB_SO) | build/bin
-	$(CC) $(LAYER_CFLAGS) -o $@ $(SRCS_$*) -Lbuild/lib -Wl,--as-needed -lupci-msg -lupci-nic -lupci
+	$(CC) $(LAYER_CFLAGS) -o $@ $(SRCS_$*) -Lbuild/lib -Wl,--as-needed -lupci-msg -lupci-nic -lupci $(LDLIBS_$*)
 # Unit tests link libupci's sources, built with the sanitizers too, and may
 # use its internal (upci__) functions.
 build/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_DEPS) $(LIB_SRCS) | build/unit
 	$(CC) $(USER_CFLAGS) -Ilib/include -Ilib/src -pthread $(SAN_FLAGS) -o $@ $< $(LIB_SRCS)
+# The messaging library's unit tests (tests/unit/msg_*.c) link it, the NIC
+# interface's generic part and a fake NIC (tests/unit/fake_nic.h), all
+# under the sanitizers; no NIC device part is needed.
+build/unit/msg_%: tests/unit/msg_%.c $(wildcard tests/unit/*.h) $(LIB_DEPS) $(LIB_SRCS) \
+		$(MSG_DEPS) $(MSG_SRCS) nic/src/nic.c | build/unit
+	$(CC) $(LAYER_CFLAGS) -Ilib/src -Imsg/src $(SAN_FLAGS) -o $@ $< \
+		$(LIB_SRCS) nic/src/nic.c $(MSG_SRCS)
 build/guest/bin build/unit build/bin build/lib build/lib/pic build/lib/static:
 	@mkdir -p $@
 
@@ -196,16 +213,27 @@ lint: deps
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODDIR = $(DESTDIR)/lib/modules/$(KREL)/updates
 MAN_PAGES = $(wildcard man/*.[0-9])
-INSTALL_FILES = $(BINDIR)/upci $(LIBDIR)/libupci.so.$(LIB_VERSION) \
+# The tools and the layers' libraries and headers besides libupci.
+INSTALL_PROGS = upci upci-nic $(if $(wildcard tools/upci-msg/*.c),upci-msg)
+LAYERS = upci-nic upci-msg
+INSTALL_FILES = $(addprefix $(BINDIR)/,$(INSTALL_PROGS)) \
+	$(foreach l,$(LAYERS),$(LIBDIR)/lib$(l).so.0 $(LIBDIR)/lib$(l).so \
+		$(LIBDIR)/lib$(l).a $(INCLUDEDIR)/$(l).h) \
+	$(LIBDIR)/libupci.so.$(LIB_VERSION) \
 	$(LIBDIR)/$(LIB_SONAME) $(LIBDIR)/libupci.so $(LIBDIR)/libupci.a \
 	$(LIBDIR)/pkgconfig/libupci.pc $(INCLUDEDIR)/upci.h \
 	$(INCLUDEDIR)/linux/upci.h $(UDEVRULESDIR)/60-upci.rules \
 	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
-install: $(if $(NO_MODULE),,module) lib build/bin/upci
+install: $(if $(NO_MODULE),,module) lib $(addprefix build/bin/,$(INSTALL_PROGS))
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVRULESDIR)
-	install -m 0755 build/bin/upci $(DESTDIR)$(BINDIR)/upci
+	install -m 0755 $(addprefix build/bin/,$(INSTALL_PROGS)) $(DESTDIR)$(BINDIR)/
+	@for l in $(LAYERS); do \
+		install -m 0755 build/lib/lib$$l.so.0 $(DESTDIR)$(LIBDIR)/ && \
+		ln -sf lib$$l.so.0 $(DESTDIR)$(LIBDIR)/lib$$l.so && \
+		install -m 0644 build/lib/lib$$l.a $(DESTDIR)$(LIBDIR)/ || exit 1; done
+	install -m 0644 nic/include/upci-nic.h msg/include/upci-msg.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libupci.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libupci.so
