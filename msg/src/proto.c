@@ -233,8 +233,8 @@ int msg_peer_tick(struct upci_msg_peer *p)
 		p->backoff++;
 	if (p->snd_una != p->snd_max)
 		go_back(p);
-	else if (p->snd_nxt != p->snd_end)
-		p->probe_needed = true;		/* no credit: ask for some */
+	if (!seq_lt(p->snd_nxt, p->wnd_end))
+		p->probe_needed = true;	/* no credit (its update may be lost): ask */
 	p->rto_at = peer_busy(p) ? ctx->now + peer_rto_ns(p) : 0;
 	return 0;
 }
