@@ -13,16 +13,11 @@ i=0
 while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 ifc=$(ls /sys/bus/pci/devices/$pf/net) || fail "igb has no interface"
 [ -e /sys/bus/pci/devices/$pf/sriov_numvfs ] || skip "igb has no SR-IOV here"
-ip link set "$ifc" up
+upci sriov "$pf" 2 --owner user > /tmp/vfs || fail "upci sriov $pf 2"
+vf0=$(sed -n 1p /tmp/vfs)
+vf1=$(sed -n 2p /tmp/vfs)
 i=0
 while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-echo 0 > /sys/bus/pci/devices/$pf/sriov_drivers_autoprobe
-echo 2 > /sys/bus/pci/devices/$pf/sriov_numvfs || fail "sriov_numvfs"
-vf0=$(basename "$(readlink /sys/bus/pci/devices/$pf/virtfn0)")
-vf1=$(basename "$(readlink /sys/bus/pci/devices/$pf/virtfn1)")
-check "bind $vf0" upci_bind "$vf0"
-check "bind $vf1" upci_bind "$vf1"
-chown user "/dev/upci/$vf0" "/dev/upci/$vf1"
 
 # Bring-up: MAC, link
 as-user upci-nic "$vf0" info > /tmp/info0 || fail "bring-up of $vf0"
@@ -61,7 +56,7 @@ as-user upci-nic "$pf" info 2> /tmp/err && fail "the PF was taken as a VF"
 echo "ok - bad configurations refused"
 
 # The kernel's igbvf and ping against our driver: VF1 goes to igbvf
-check "unbind $vf1" upci_unbind "$vf1"
+check "unbind $vf1" upci unbind "$vf1"
 modprobe igbvf || fail "modprobe igbvf"
 echo igbvf > /sys/bus/pci/devices/$vf1/driver_override
 echo "$vf1" > /sys/bus/pci/drivers_probe
@@ -91,7 +86,7 @@ echo "ok - igbvf received $((after - before)) frames from upci-nic"
 ip link set "$kif" down
 echo "$vf1" > /sys/bus/pci/drivers/igbvf/unbind
 echo > /sys/bus/pci/devices/$vf1/driver_override
-check "unbind $vf0" upci_unbind "$vf0"
+check "unbind $vf0" upci unbind "$vf0"
 modprobe vfio_iommu_type1 && modprobe vfio-pci || fail "modprobe vfio-pci"
 for v in "$vf0" "$vf1"; do
 	echo vfio-pci > /sys/bus/pci/devices/$v/driver_override
@@ -100,7 +95,4 @@ for v in "$vf0" "$vf1"; do
 	chown user /dev/vfio/$g
 done
 check "frames VF0 -> VF1 over VFIO" recv_send 1514 100
-for v in "$vf0" "$vf1"; do
-	echo "$v" > /sys/bus/pci/drivers/vfio-pci/unbind
-done
-check "disable the VFs" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "remove the VFs" upci sriov "$pf" 0
