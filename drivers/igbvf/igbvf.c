@@ -624,6 +624,7 @@ static void igbvf_close(struct upci_nic *nic)
 
 static const struct upci_nic_ops igbvf_ops = {
 	.name = "igbvf",
+	.irq_queues = 1,	/* QEMU ignores VTIVAR's queue 1 bytes */
 	.close = igbvf_close,
 	.link = igbvf_link,
 	.hw_stats = igbvf_hw_stats,

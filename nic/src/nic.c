@@ -309,6 +309,8 @@ int upci_nic_wait(struct upci_nic *nic, int timeout_ms)
 			return 0;
 		ms = deadline == UINT64_MAX ? -1 :
 		     (int)((deadline - now + 999999) / 1000000);
+		if (nic->cfg.queues > nic->ops->irq_queues && (ms < 0 || ms > 1))
+			ms = 1;		/* some queue has no interrupt: look often */
 		nic->stats.irq_waits++;
 		ret = drain_irqs(nic, ms);
 		if (ret < 0)

@@ -21,6 +21,9 @@
 
 struct upci_nic_ops {
 	const char *name;
+	/* Receive queues 0..irq_queues-1 raise the interrupt; upci_nic_wait()
+	 * sleeps at most 1 ms at a time when more queues are in use. */
+	unsigned int irq_queues;
 	void (*close)(struct upci_nic *nic);
 	/* Fill link_up/speed_mbps (and anything read from the device now). */
 	int (*link)(struct upci_nic *nic, struct upci_nic_info *info);

@@ -29,13 +29,14 @@ check "VF0 link up" grep -qx "link: up" /tmp/info0
 check "MACs differ" [ -n "$mac0" -a "$mac0" != "$mac1" ]
 as-user upci-nic "$vf0" info | grep -qx "mac: $mac0" || fail "MAC changed across opens"
 
-# recv_send SIZE COUNT [RX-ARGS]: VF1 receives while VF0 sends
+# recv_send SIZE COUNT [RX-ARGS [TX-ARGS]]: VF1 receives while VF0 sends
+# (TX-ARGS default to RX-ARGS)
 recv_send() {
 	as-user upci-nic "$vf1" recv --count "$2" --size "$1" --timeout 60000 $3 > /tmp/rx 2>&1 &
 	_p=$!
 	_i=0
 	while ! grep -q listening /tmp/rx && [ $_i -lt 200 ]; do sleep 0.1; _i=$((_i + 1)); done
-	as-user upci-nic "$vf0" send "$mac1" --count "$2" --size "$1" $3 > /tmp/tx 2>&1 ||
+	as-user upci-nic "$vf0" send "$mac1" --count "$2" --size "$1" ${4-$3} > /tmp/tx 2>&1 ||
 		{ cat /tmp/tx; kill $_p 2>/dev/null; return 1; }
 	wait $_p || { cat /tmp/rx; return 1; }
 	grep -qx "received: $2" /tmp/rx
@@ -45,6 +46,7 @@ for s in 14 60 61 1000 1514; do
 done
 check "frames with the receiver spinning (no IRQ)" recv_send 200 50 --no-irq
 check "200 frames, more than fit unreleased in a 256 ring" recv_send 64 200
+check "two queue pairs, sent on queue 1" recv_send 300 50 "--queues 2" "--queues 2 --queue 1"
 
 # Bad inputs
 as-user upci-nic "$vf0" send "$mac1" --size 1515 2> /tmp/err && fail "oversized frame accepted"
