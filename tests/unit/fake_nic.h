@@ -172,6 +172,15 @@ static void fake_hw_stats(struct upci_nic *nic, struct upci_nic_stats *stats)
 	(void)stats;
 }
 
+static int fake_set_multicast(struct upci_nic *nic, const uint8_t (*addrs)[6],
+			      unsigned int n)
+{
+	(void)nic;
+	(void)addrs;
+	(void)n;
+	return 0;
+}
+
 static int fake_tx_alloc(struct upci_nic *nic, unsigned int queue,
 			 struct upci_nic_frame *frames, unsigned int n)
 {
@@ -259,17 +268,29 @@ static int fake_irq_arm(struct upci_nic *nic)
 	return 0;
 }
 
+static void fake_irq_disarm(struct upci_nic *nic)
+{
+	struct fake_nic *f = fake_of(nic);
+
+	pthread_mutex_lock(&f->lock);
+	f->armed = false;
+	pthread_mutex_unlock(&f->lock);
+}
+
 static const struct upci_nic_ops fake_ops = {
 	.name = "fake",
+	.irq_queues = 1,
 	.close = fake_close,
 	.link = fake_link,
 	.hw_stats = fake_hw_stats,
+	.set_multicast = fake_set_multicast,
 	.tx_alloc = fake_tx_alloc,
 	.tx_burst = fake_tx_burst,
 	.rx_burst = fake_rx_burst,
 	.rx_release = fake_rx_release,
 	.rx_pending = fake_rx_pending,
 	.irq_arm = fake_irq_arm,
+	.irq_disarm = fake_irq_disarm,
 };
 
 /* One fake NIC with MAC 02:00:00:00:00:@id; NULL on failure. */
