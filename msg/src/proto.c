@@ -416,7 +416,8 @@ static void take_ack(struct upci_msg_peer *p, uint32_t ack, uint16_t credit,
 		}
 		p->rto_at = peer_busy(p) ? ctx->now + peer_rto_ns(p) : 0;
 	}
-	p->wnd_end = ack + credit;
+	/* the peer's credit, and never more than our own window */
+	p->wnd_end = ack + (credit < ctx->cfg.window ? credit : ctx->cfg.window);
 	if (!nak)
 		return;
 	ctx->stats.naks_received++;

@@ -22,7 +22,8 @@
  * --timeout MS (peer time-out, default 5000), --irq (default: spin, then
  * sleep on the interrupt) or --poll (spin only), --window N, --ring N,
  * --mtu N, --seed S, --linger MS (keep answering after the last message,
- * default 300).  Exit status: 0 success, 1 failure, 2 bad usage.
+ * default 300), --max-msg BYTES (the largest message sent or accepted,
+ * default the library's 64 MiB).  Exit status: 0 success, 1 failure, 2 bad usage.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -478,7 +479,7 @@ static int usage(void)
 		"  [--ep N] [--count N] [--verify] [--slow US] [--size S] [--sizes A,B,..]\n"
 		"  [--random-sizes SEED] [--max-size M] [--iters N] [--seconds T]\n"
 		"  [--timeout MS] [--irq|--poll] [--window N] [--ring N] [--mtu N]\n"
-		"  [--seed S] [--linger MS]\n");
+		"  [--seed S] [--linger MS] [--max-msg BYTES]\n");
 	return 2;
 }
 
@@ -557,6 +558,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->ncfg.mtu = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--seed"))
 			o->seed = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--max-msg"))
+			o->mcfg.max_msg_len = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--linger"))
 			o->linger_ms = strtoul(v, NULL, 0);
 		else
