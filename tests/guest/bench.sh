@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm: --memory 1536
 # The benchmark's guest side: the same upci-bench binary (on libupci) on
-# the edu device bound to upci, then bound to vfio-pci.
-#   sh bench.sh ARGS...   (make bench) prints upci-bench's samples for
-#                         bench/report.py; ARGS go to upci-bench
+# the edu device bound to upci, then bound to vfio-pci; then the NIC rows
+# (bench-nic.sh: upci-msg on two igb VFs over upci and VFIO against the
+# kernel's igbvf + UDP).
+#   sh bench.sh ARGS... [--nic NIC_ARGS...]
+#                         (make bench) prints the samples for
+#                         bench/report.py; ARGS go to upci-bench, NIC_ARGS
+#                         to bench-nic.sh (default: --runs 5 --iters 500
+#                         --seconds 3; "--nic none" leaves the NIC out)
 #   sh bench.sh           (make check) a short run, checking that every
-#                         measure yields samples on both backends
+#                         edu measure yields samples on both backends (the
+#                         NIC's short check is the test bench-nic)
 . /opt/upci/tests/lib.sh
 
 run() {
@@ -19,12 +25,22 @@ run() {
 		upci-bench "$bdf" "$@" || fail "upci-bench on $drv"
 		upci unbind "$bdf" >/dev/null || fail "unbind from $drv"
 	done
-	echo "meta done 1"
 }
 
 if [ $# -gt 0 ]; then
-	run "$@"
-	exit $?
+	edu=
+	while [ $# -gt 0 ] && [ "$1" != --nic ]; do
+		edu="$edu $1"
+		shift
+	done
+	[ "$1" = --nic ] && shift
+	nic=${*:---runs 5 --iters 500 --seconds 3}
+	run $edu
+	if [ "$nic" != none ]; then
+		sh /opt/upci/tests/bench-nic.sh $nic || exit 1
+	fi
+	echo "meta done 1"
+	exit 0
 fi
 run --runs 1 --max-mappings 70000 --irqs 100 > /tmp/raw 2>&1
 rc=$?
