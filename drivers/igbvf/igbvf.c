@@ -553,6 +553,12 @@ static int setup_irq(struct igbvf *vf)
 		ret = upci_nic__watch_irq(&vf->nic, fd);
 	if (ret)
 		return ret;
+	/* upci revokes mappings of memory the process gives up; VFIO cannot */
+	if (!upci_dma_event_fd(upci_dev_dma(vf->dev), &fd)) {
+		ret = upci_nic__watch_revoke(&vf->nic, fd);
+		if (ret)
+			return ret;
+	}
 	wr32(vf, VTIVAR, (IVAR_VALID | IGBVF_RX_VECTOR) | (IVAR_VALID | 0) << 8);
 	wr32(vf, VTIVAR_MISC, IVAR_VALID | 2);
 	wr32(vf, VTEITR(IGBVF_RX_VECTOR), 0);

@@ -554,7 +554,9 @@ struct upci_dma_buf {
  *
  * Buffers of 2 MiB or more come from hugetlbfs pages when the system has
  * free ones, else from memory aligned for transparent huge pages.  The IOVA
- * is below the DMA mask of every device of the space.
+ * is below the DMA mask of every device of the space.  The buffer is not
+ * inherited by fork() (MADV_DONTFORK) and, once mapped, never collapsed or
+ * split by khugepaged (MADV_NOHUGEPAGE): either would revoke its mapping.
  *
  * Return: 0 or -errno as upci_dma_map().
  */

@@ -165,16 +165,26 @@ int upci_dma_alloc(struct upci_dma *dma, size_t len, unsigned int flags,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (va == MAP_FAILED)
 			va = NULL;
-		else if (flags & UPCI_DMA_NO_HUGE)
-			madvise(va, size, MADV_NOHUGEPAGE);
 	}
 	if (!va)
 		return -ENOMEM;
+	/*
+	 * Keep the buffer a VMA of its own that nothing rewrites while it is
+	 * pinned: without NOHUGEPAGE, small-page memory merges with
+	 * the caller's neighbouring anonymous mappings and khugepaged's
+	 * collapse attempts fire the MMU notifier, which revokes the DMA
+	 * mapping under a running device (seen with libupci-msg's send
+	 * buffers next to a NIC's rings); without DONTFORK, a fork makes
+	 * the pages copy-on-write, and the parent's next write revokes.
+	 */
+	madvise(va, size, MADV_DONTFORK);
 	ret = upci_dma_map(dma, va, size, mflags, &buf->iova);
 	if (ret) {
 		munmap(va, size);
 		return ret;
 	}
+	if (huge != 1)	/* pinned now: huge pages stay, nothing collapses */
+		madvise(va, size, MADV_NOHUGEPAGE);
 	buf->va = va;
 	buf->len = size;
 	buf->huge = huge;

@@ -212,7 +212,8 @@ int upci_nic_rx_release(struct upci_nic *nic, unsigned int queue,
  *
  * Spins for cfg->spin_us, then arms the interrupt and sleeps on it.
  * Return: 1 if a frame is waiting, 0 on time-out, or -errno (-ENODEV when
- * the device was taken away).
+ * the device was taken away, -EFAULT when the kernel revoked the DMA
+ * mapping of the NIC's memory).
  */
 int upci_nic_wait(struct upci_nic *nic, int timeout_ms);
 

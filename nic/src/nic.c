@@ -67,6 +67,7 @@ int upci_nic__init(struct upci_nic *nic, const struct upci_nic_ops *ops,
 	memset(nic->tx_lent, 0, sizeof(nic->tx_lent));
 	memset(nic->rx_held, 0, sizeof(nic->rx_held));
 	nic->epfd = -1;
+	nic->revoke_fd = -1;
 	if (cfg->flags & UPCI_NIC_NO_IRQ)
 		return 0;
 	nic->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -89,6 +90,15 @@ int upci_nic__watch_irq(struct upci_nic *nic, int fd)
 	if (epoll_ctl(nic->epfd, EPOLL_CTL_ADD, fd, &ev))
 		return -errno;
 	return 0;
+}
+
+int upci_nic__watch_revoke(struct upci_nic *nic, int fd)
+{
+	int ret = upci_nic__watch_irq(nic, fd);
+
+	if (!ret)
+		nic->revoke_fd = fd;
+	return ret;
 }
 
 int upci_nic_open(const char *bdf, const struct upci_nic_config *cfg,
@@ -243,6 +253,11 @@ static int drain_irqs(struct upci_nic *nic, int timeout_ms)
 	for (i = 0; i < n; i++) {
 		if (ev[i].events & (EPOLLERR | EPOLLHUP))
 			return -ENODEV;
+		if (ev[i].data.fd == nic->revoke_fd) {
+			upci_log(UPCI_LOG_ERR, "%s: the kernel revoked DMA mappings of the NIC's memory (was it unmapped, or forked?): reopen the NIC",
+				 nic->info.bdf);
+			return -EFAULT;
+		}
 		if (read(ev[i].data.fd, &count, sizeof(count)) < 0 &&
 		    errno != EAGAIN)
 			return -errno;

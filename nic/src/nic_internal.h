@@ -55,6 +55,7 @@ struct upci_nic_ops {
  *	are refreshed by upci_nic_info()
  * @stats: software counters, kept by nic.c
  * @epfd: an epoll set over the interrupt eventfds, -1 without interrupts
+ * @revoke_fd: the DMA space's revocation eventfd in that set, or -1
  * @tx_lent: per queue, buffers lent by the last tx_alloc (checked in nic.c)
  * @rx_held: per queue, frames taken and not yet released
  */
@@ -64,6 +65,7 @@ struct upci_nic {
 	struct upci_nic_info info;
 	struct upci_nic_stats stats;
 	int epfd;
+	int revoke_fd;
 	unsigned int tx_lent[UPCI_NIC_MAX_QUEUES];
 	unsigned int rx_held[UPCI_NIC_MAX_QUEUES];
 };
@@ -84,6 +86,8 @@ int upci_nic__init(struct upci_nic *nic, const struct upci_nic_ops *ops,
 void upci_nic__fini(struct upci_nic *nic);
 /* Wake upci_nic_wait() when @fd (an interrupt eventfd) becomes readable. */
 int upci_nic__watch_irq(struct upci_nic *nic, int fd);
+/* Fail upci_nic_wait() with -EFAULT when @fd says DMA memory was revoked. */
+int upci_nic__watch_revoke(struct upci_nic *nic, int fd);
 /* Fill in the defaults of @in into @out and check it: 0 or -EINVAL. */
 int upci_nic__config(const struct upci_nic_config *in,
 		     struct upci_nic_config *out, unsigned int max_queues);

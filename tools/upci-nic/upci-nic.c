@@ -416,6 +416,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	for (; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned int *num = !strcmp(a, "--count") ? &o->count :
+				    !strcmp(a, "--ring") ? &o->cfg.ring_size :
 				    !strcmp(a, "--size") ? &o->size :
 				    !strcmp(a, "--mtu") ? &o->cfg.mtu :
 				    !strcmp(a, "--timeout") ? &to :
