@@ -9,16 +9,17 @@
  * and lets the PF turn on our queues in its switch (VFTE/VFRE); SET_MAC_ADDR
  * when the PF has no MAC for us or the caller asks for one; SET_LPE for the
  * frame size.  Then one or two queue pairs of advanced descriptors with one
- * buffer per descriptor, big enough for a whole frame, all in one
+ * buffer per slot, big enough for a whole frame, all in one
  * upci_dma_alloc() area; and MSI-X vector 1 for receive.
  *
- * Data path: transmit writes descriptors into lent buffers and moves TDT
- * once per burst, with RS on every descriptor; a slot is free again when
- * the device has written its DD bit back.  Receive polls the DD bit of the
- * next descriptor and hands the frame out in place; released buffers go
- * back to the ring and RDT follows.  One descriptor of each receive ring
- * stays with the driver (RDT == RDH means empty), so N descriptors hold
- * N - 1 frames.
+ * Data path: transmit writes descriptors for lent buffers and moves TDT
+ * once per burst; a frame takes one data descriptor per 4 KiB page its
+ * buffer touches (see below), RS on its last, and its slot is free again
+ * when the device has written that descriptor's DD bit back.  Receive
+ * polls the DD bit of the next descriptor and hands the frame out in
+ * place; released buffers go back to the ring and RDT follows.  One
+ * descriptor of each receive ring stays with the driver (RDT == RDH means
+ * empty), so N descriptors hold N - 1 frames.
  *
  * What QEMU's model (hw/net/igb*.c) does that real hardware would not, and
  * how this driver copes (../shared/research/drivers.md §1 has the sources):
@@ -34,7 +35,15 @@
  *    (VTEICR) before every arming;
  *  - VTEICR and VTEIMS reads mean nothing: never read them;
  *  - the internal switch drops frames when the receiving ring is full; the
- *    messaging library above copes with that.
+ *    messaging library above copes with that;
+ *  - a transmit buffer is mapped in one piece (pci_dma_map()), which through
+ *    the IOMMU ends where the next IOVA page is not the next guest page, and
+ *    a frame whose buffer was not mapped whole is dropped without a word
+ *    (its descriptor still completes): frames above 2 KiB, in buffers that
+ *    cross 4 KiB pages of scattered small-page memory, vanished.  So one
+ *    descriptor never spans a page: a frame takes one data descriptor per
+ *    page it touches, and the transmit ring has igbvf_tx_segs(buf_size)
+ *    descriptors per buffer.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -55,16 +64,33 @@
 #define IGBVF_VECTORS		3
 #define IGBVF_MBX_TIMEOUT_MS	2000	/* the PF answers from a threaded IRQ */
 #define IGBVF_RESET_POLL_US	1000
+#define IGBVF_TX_PAGE		4096	/* no transmit descriptor crosses one */
+
+/*
+ * Data descriptors a frame in a buffer of @size bytes may need at most (one
+ * per page it touches, wherever the buffer starts), as a power of two.
+ */
+static unsigned int igbvf_tx_segs(uint32_t size)
+{
+	unsigned int need = (size - 1) / IGBVF_TX_PAGE + 2, segs = 1;
+
+	while (segs < need)
+		segs <<= 1;
+	return segs;
+}
 
 struct igbvf_queue {
-	struct igbvf_tx_desc *tx;
-	union igbvf_rx_desc *rx;
+	struct igbvf_tx_desc *tx;	/* tx_mask + 1 descriptors */
+	union igbvf_rx_desc *rx;	/* ring_size descriptors */
 	uint8_t *tx_buf;		/* ring_size buffers of buf_size */
 	uint8_t *rx_buf;
+	uint64_t tx_iova, rx_iova;	/* the descriptor rings */
 	uint64_t tx_buf_iova;
 	uint64_t rx_buf_iova;
+	uint32_t *tx_last;		/* per slot: its frame's last descriptor */
 	unsigned int tx_tail;		/* next slot to fill */
 	unsigned int tx_clean;		/* oldest slot not known sent */
+	unsigned int tx_desc;		/* next transmit descriptor to write */
 	unsigned int rx_next;		/* next descriptor to look at */
 	unsigned int rx_fill;		/* oldest descriptor handed out */
 };
@@ -75,7 +101,8 @@ struct igbvf {
 	void *bar;
 	struct upci_dma_buf mem;
 	uint32_t buf_size;
-	uint32_t mask;			/* ring_size - 1 */
+	uint32_t mask;			/* ring_size - 1: buffers, RX descriptors */
+	uint32_t tx_mask;		/* TX descriptors - 1 */
 	uint32_t mbx_r2c;		/* read-to-clear mailbox bits seen */
 	uint32_t hw_base_rx, hw_base_tx;
 	bool irq;
@@ -346,29 +373,57 @@ static uint64_t buf_iova(uint64_t base, struct igbvf *vf, unsigned int i)
 	return base + (uint64_t)i * vf->buf_size;
 }
 
-/* Lays the rings and buffers of every queue out in vf->mem. */
-static int alloc_rings(struct igbvf *vf)
+/* The buffer size for the MTU and the transmit ring's descriptor count. */
+static void set_sizes(struct igbvf *vf)
 {
-	size_t n = vf->nic.cfg.ring_size, ring = n * 16, bufs = n * vf->buf_size;
-	size_t per_queue = 2 * ring + 2 * bufs, off = 0;
-	unsigned int q;
-	int ret;
+	vf->mask = vf->nic.cfg.ring_size - 1;
+	/* a whole frame, a VLAN tag and the FCS, in 1 KiB units */
+	vf->buf_size = (UPCI_NIC_ETH_HLEN + vf->nic.cfg.mtu + 8 + 1023) & ~1023u;
+	vf->tx_mask = vf->nic.cfg.ring_size * igbvf_tx_segs(vf->buf_size) - 1;
+}
 
-	ret = upci_dma_alloc(upci_dev_dma(vf->dev),
-			     per_queue * vf->nic.cfg.queues, 0, &vf->mem);
-	if (ret)
-		return ret;
+/*
+ * The bytes of DMA memory one queue takes: its buffers first, so that they
+ * start on a page (a frame of up to 2 KiB then needs one descriptor), then
+ * its rings, up to the next page.
+ */
+static size_t queue_size(const struct igbvf *vf)
+{
+	size_t n = vf->nic.cfg.ring_size;
+	size_t len = 2 * n * vf->buf_size + (vf->tx_mask + 1) * 16ul + n * 16;
+
+	return (len + IGBVF_TX_PAGE - 1) & ~(size_t)(IGBVF_TX_PAGE - 1);
+}
+
+static size_t rings_size(const struct igbvf *vf)
+{
+	return queue_size(vf) * vf->nic.cfg.queues;
+}
+
+/* Lays the rings and buffers of every queue out in vf->mem. */
+static int lay_out_rings(struct igbvf *vf)
+{
+	size_t n = vf->nic.cfg.ring_size, bufs = n * vf->buf_size;
+	size_t tx_ring = (vf->tx_mask + 1) * 16ul;
+	unsigned int q;
+
 	for (q = 0; q < vf->nic.cfg.queues; q++) {
 		struct igbvf_queue *qu = &vf->q[q];
-		uint8_t *va = vf->mem.va;
+		size_t off = q * queue_size(vf);
+		uint8_t *va = (uint8_t *)vf->mem.va + off;
+		uint64_t iova = vf->mem.iova + off;
 
-		qu->tx = (struct igbvf_tx_desc *)(va + off);
-		qu->rx = (union igbvf_rx_desc *)(va + off + ring);
-		qu->tx_buf = va + off + 2 * ring;
-		qu->rx_buf = qu->tx_buf + bufs;
-		qu->tx_buf_iova = vf->mem.iova + off + 2 * ring;
-		qu->rx_buf_iova = qu->tx_buf_iova + bufs;
-		off += per_queue;
+		qu->tx_last = calloc(n, sizeof(*qu->tx_last));
+		if (!qu->tx_last)
+			return -ENOMEM;
+		qu->tx_buf = va;
+		qu->rx_buf = va + bufs;
+		qu->tx = (struct igbvf_tx_desc *)(va + 2 * bufs);
+		qu->rx = (union igbvf_rx_desc *)(va + 2 * bufs + tx_ring);
+		qu->tx_buf_iova = iova;
+		qu->rx_buf_iova = iova + bufs;
+		qu->tx_iova = iova + 2 * bufs;
+		qu->rx_iova = iova + 2 * bufs + tx_ring;
 	}
 	return 0;
 }
@@ -376,24 +431,21 @@ static int alloc_rings(struct igbvf *vf)
 static void start_queue(struct igbvf *vf, unsigned int q)
 {
 	struct igbvf_queue *qu = &vf->q[q];
-	uint64_t tx_iova = vf->mem.iova + ((uint8_t *)qu->tx - (uint8_t *)vf->mem.va);
-	uint64_t rx_iova = tx_iova + vf->nic.cfg.ring_size * 16;
-	uint32_t len = vf->nic.cfg.ring_size * 16;
 	unsigned int i;
 
 	wr32(vf, TXDCTL(q), 0);
-	wr32(vf, TDBAL(q), (uint32_t)tx_iova);
-	wr32(vf, TDBAH(q), (uint32_t)(tx_iova >> 32));
-	wr32(vf, TDLEN(q), len);
+	wr32(vf, TDBAL(q), (uint32_t)qu->tx_iova);
+	wr32(vf, TDBAH(q), (uint32_t)(qu->tx_iova >> 32));
+	wr32(vf, TDLEN(q), (vf->tx_mask + 1) * 16);
 	wr32(vf, TDH(q), 0);
 	wr32(vf, TDT(q), 0);
 	wr32(vf, TXDCTL(q), XDCTL_ENABLE);
-	qu->tx_tail = qu->tx_clean = 0;
+	qu->tx_tail = qu->tx_clean = qu->tx_desc = 0;
 
 	wr32(vf, RXDCTL(q), 0);
-	wr32(vf, RDBAL(q), (uint32_t)rx_iova);
-	wr32(vf, RDBAH(q), (uint32_t)(rx_iova >> 32));
-	wr32(vf, RDLEN(q), len);
+	wr32(vf, RDBAL(q), (uint32_t)qu->rx_iova);
+	wr32(vf, RDBAH(q), (uint32_t)(qu->rx_iova >> 32));
+	wr32(vf, RDLEN(q), vf->nic.cfg.ring_size * 16);
 	wr32(vf, SRRCTL(q), (vf->buf_size >> SRRCTL_BSIZEPKT_SHIFT) |
 	     SRRCTL_DESCTYPE_ADV_ONEBUF | SRRCTL_DROP_EN);
 	for (i = 0; i <= vf->mask; i++) {
@@ -422,7 +474,7 @@ static void stop_queues(struct igbvf *vf)
 static unsigned int tx_free(struct igbvf *vf, struct igbvf_queue *qu)
 {
 	while (qu->tx_clean != qu->tx_tail &&
-	       (__atomic_load_n(&qu->tx[qu->tx_clean].olinfo_status,
+	       (__atomic_load_n(&qu->tx[qu->tx_last[qu->tx_clean]].olinfo_status,
 				__ATOMIC_ACQUIRE) & TXD_STAT_DD))
 		qu->tx_clean = (qu->tx_clean + 1) & vf->mask;
 	return vf->mask - ((qu->tx_tail - qu->tx_clean) & vf->mask);
@@ -451,22 +503,37 @@ static int igbvf_tx_burst(struct upci_nic *nic, unsigned int queue,
 {
 	struct igbvf *vf = to_igbvf(nic);
 	struct igbvf_queue *qu = &vf->q[queue];
-	unsigned int i, slot = qu->tx_tail;
+	unsigned int i, slot = qu->tx_tail, desc = qu->tx_desc;
 
 	for (i = 0; i < n; i++, slot = (slot + 1) & vf->mask) {
 		if (frames[i].data != qu->tx_buf + (size_t)slot * vf->buf_size)
 			return -EINVAL;
 	}
+	/* one data descriptor per page the frame touches, RS on the last */
 	for (i = 0, slot = qu->tx_tail; i < n; i++, slot = (slot + 1) & vf->mask) {
-		struct igbvf_tx_desc *d = &qu->tx[slot];
+		uint64_t iova = buf_iova(qu->tx_buf_iova, vf, slot);
+		uint32_t len = frames[i].len, done = 0, piece;
 
-		d->addr = buf_iova(qu->tx_buf_iova, vf, slot);
-		d->cmd_type_len = frames[i].len | TXD_DTYP_DATA | TXD_DEXT |
-				  TXD_EOP | TXD_IFCS | TXD_RS;
-		d->olinfo_status = frames[i].len << TXD_PAYLEN_SHIFT;
+		do {
+			struct igbvf_tx_desc *d = &qu->tx[desc];
+
+			piece = IGBVF_TX_PAGE -
+				(uint32_t)((iova + done) % IGBVF_TX_PAGE);
+			if (piece > len - done)
+				piece = len - done;
+			d->addr = iova + done;
+			done += piece;
+			d->cmd_type_len = piece | TXD_DTYP_DATA | TXD_DEXT |
+					  TXD_IFCS |
+					  (done == len ? TXD_EOP | TXD_RS : 0);
+			d->olinfo_status = len << TXD_PAYLEN_SHIFT;
+			qu->tx_last[slot] = desc;
+			desc = (desc + 1) & vf->tx_mask;
+		} while (done < len);
 	}
 	qu->tx_tail = slot;
-	wr32(vf, TDT(queue), slot);	/* orders the descriptors before it */
+	qu->tx_desc = desc;
+	wr32(vf, TDT(queue), desc);	/* orders the descriptors before it */
 	return n;
 }
 
@@ -613,6 +680,7 @@ static void igbvf_hw_stats(struct upci_nic *nic, struct upci_nic_stats *stats)
 static void igbvf_close(struct upci_nic *nic)
 {
 	struct igbvf *vf = to_igbvf(nic);
+	unsigned int q;
 
 	if (vf->bar) {
 		wr32(vf, VTEIMC, 0x7);
@@ -623,6 +691,8 @@ static void igbvf_close(struct upci_nic *nic)
 		upci_irq_disable(vf->dev);
 	if (vf->mem.va)
 		upci_dma_free(upci_dev_dma(vf->dev), &vf->mem);
+	for (q = 0; q < IGBVF_QUEUES; q++)
+		free(vf->q[q].tx_last);
 	upci_dev_close(vf->dev);
 	upci_nic__fini(nic);
 	free(vf);
@@ -667,9 +737,7 @@ int upci_igbvf_open(const char *bdf, const struct upci_nic_config *cfg_in,
 		free(vf);
 		return ret;
 	}
-	vf->mask = cfg.ring_size - 1;
-	/* a whole frame, a VLAN tag and the FCS, in 1 KiB units */
-	vf->buf_size = (UPCI_NIC_ETH_HLEN + cfg.mtu + 8 + 1023) & ~1023u;
+	set_sizes(vf);
 
 	ret = upci_dev_open(bdf, cfg.dma, 0, &vf->dev);
 	if (ret)
@@ -695,7 +763,10 @@ int upci_igbvf_open(const char *bdf, const struct upci_nic_config *cfg_in,
 		if (ret)
 			goto fail;
 	}
-	ret = alloc_rings(vf);
+	ret = upci_dma_alloc(upci_dev_dma(vf->dev), rings_size(vf), 0,
+			     &vf->mem);
+	if (!ret)
+		ret = lay_out_rings(vf);
 	if (ret)
 		goto fail;
 	for (q = 0; q < cfg.queues; q++)
