@@ -22,6 +22,7 @@ is better; a ratio is always upci / peer.
 """
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -78,6 +79,34 @@ def fmt(v):
     if v is None:
         return "-"
     return f"{v:.3g}" if v < 100 else f"{v:.0f}"
+
+
+def merge_notes(notes):
+    """One line per repeated note with numbers after its first ': ' (the
+    NIC's counts), those numbers summed; other notes as they are."""
+    merged, order = {}, []
+    for i, (be, t) in enumerate(notes):
+        head, sep, tail = t.partition(": ")
+        if not sep or not re.search(r"\d", tail):
+            key = i
+        else:
+            key = (be, head + sep + re.sub(r"\d+", "#", tail))
+        if key not in merged:
+            order.append(key)
+            merged[key] = [be, head + sep, tail, 0, None]
+        m = merged[key]
+        m[3] += 1
+        if key != i:
+            nums = [int(x) for x in re.findall(r"\d+", tail)]
+            m[4] = nums if m[4] is None else [a + b for a, b in zip(m[4], nums)]
+    out = []
+    for key in order:
+        be, head, tail, n, nums = merged[key]
+        if nums is not None and n > 1:
+            it = iter(nums)
+            tail = re.sub(r"\d+", lambda _: str(next(it)), tail) + f" (sum over {n} runs)"
+        out.append((be, head + tail))
+    return out
 
 
 def spread(v):
@@ -194,11 +223,17 @@ def main():
             f"{fmt(r['ratio']) if r['ratio'] else '-'} |")
     if nic:
         spin = meta.get("spinning_vcpus", "?")
+        iters = (meta.get("nic_iters", "? ?").split() + ["?", "?"])[:2]
         lines += [
             "",
             "# NIC: upci-msg on two igb (82576) VFs against the kernel's igbvf + UDP, and VFIO",
             "",
-            "VF0 to VF1 across QEMU's igb switch, same guest, same run. kernel: both VFs on the"
+            "VF0 to VF1 across QEMU's igb switch, same guest, same run: "
+            f"{meta.get('nic_rounds', '?')} rounds, each measuring kernel, upci and VFIO in turn"
+            " (the host is shared; interleaving keeps its drifting load from favouring one), each"
+            f" round trip row the median (or p99) of {iters[0]} round trips"
+            f" ({iters[1]} at 65507 B) after a warm-up, the rate over {meta.get('nic_rate_seconds', '?')} s;"
+            " the table gives the median over the rounds. kernel: both VFs on the"
             " guest kernel's igbvf, each netdev in its own network namespace, UDP sockets"
             " (a 64-byte rate counts the datagrams that arrived), interrupt throttling at its"
             " lowest (rx-usecs 0), blocking or busy-polling (SO_BUSY_POLL and non-blocking"
@@ -234,7 +269,7 @@ def main():
                 f"{fmt(r['ratio']) if r['ratio'] else '-'} | {goal_met(r)} | "
                 f"{val('vfio_value', 'vfio_mode')} | {rng(vs)} | "
                 f"{fmt(r['vfio_ratio']) if r['vfio_ratio'] else '-'} | {others} |")
-    other = [f"- {be}: {t}" for be, t in notes]
+    other = [f"- {be}: {t}" for be, t in merge_notes(notes)]
     if other:
         lines += ["", "Notes from the run:", ""] + other
     with open(os.path.join(out, "latest.md"), "w") as f:

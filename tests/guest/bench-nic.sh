@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The NIC benchmark's guest side: two VFs of QEMU's igb (82576), whose PF
 # stays with the kernel's igb, measured three ways one after the other in
-# one boot, always VF0 -> VF1 across the igb's switch:
+# one boot (each round: kernel, upci, vfio), always VF0 -> VF1 across the
+# igb's switch:
 #   kernel  both VFs on the kernel's igbvf, each netdev in its own network
 #           namespace (10.88.0.1 and 10.88.0.2), UDP sockets
 #           (upci-udp-bench), blocking and busy-polling
@@ -80,6 +81,9 @@ setup() {
 		_i=$((_i + 1))
 	done
 	echo "meta nic_vfs $vf0 $vf1"
+	echo "meta nic_rounds $RUNS"
+	echo "meta nic_iters $ITERS $(iters_for 65507)"
+	echo "meta nic_rate_seconds $RATE_S"
 }
 
 # ---------------------------------------------------------------- kernel
@@ -101,10 +105,8 @@ from_driver() {
 
 kernel_up() {
 	modprobe igbvf || fail "modprobe igbvf"
-	for v in "$vf0" "$vf1"; do
-		upci unbind "$v" > /dev/null || fail "upci unbind $v"
-		echo > /sys/bus/pci/devices/$v/driver_override
-	done
+	from_driver "$vf0"
+	from_driver "$vf1"
 	if0=$(to_igbvf "$vf0") && [ -n "$if0" ] || fail "igbvf made no interface for $vf0"
 	if1=$(to_igbvf "$vf1") && [ -n "$if1" ] || fail "igbvf made no interface for $vf1"
 	# One network namespace per netdev, held by a sleeping process each,
@@ -200,7 +202,7 @@ lost_frames() {
 	_to=$(echo "$_st" | sed -n 's/.*rto_expired=\([0-9]*\).*/\1/p')
 	_fs=$(echo "$_st" | sed -n 's/.*frames_sent=\([0-9]*\).*/\1/p')
 	[ "${_re:-0}" = 0 ] ||
-		echo "note ${1%% *} ${1#* }: $_re of $_fs frames sent again after $_to retransmission time-outs (the switch dropped frames)"
+		echo "note ${1%% *} ${1#* }: $_re of $_fs frames sent again after $_to retransmission time-outs (frames the switch dropped, or answers later than the time-out)"
 }
 
 # msg_run BACKEND MODE FLAG: one run of every measure, upci-msg, VF0 -> VF1;
@@ -240,29 +242,28 @@ msg_run() {
 
 run() {
 	setup
-	case " $BACKENDS " in
-	*" kernel "*)
-		kernel_up
-		r=0
-		while [ $r -lt "$RUNS" ]; do
+	# Round after round, every backend in each: the host is shared, and
+	# its load drifts over minutes; interleaving keeps it from favouring
+	# whichever backend happened to run in a quiet stretch.
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		case " $BACKENDS " in
+		*" kernel "*)
+			kernel_up
 			kernel_run blocking ""
 			kernel_run busy-poll --busy-poll
-			r=$((r + 1))
-		done
-		kernel_down
-		;;
-	esac
-	for drv in upci vfio-pci; do
-		be=${drv%-pci}
-		case " $BACKENDS " in *" $be "*) ;; *) continue ;; esac
-		msg_up "$drv"
-		r=0
-		while [ $r -lt "$RUNS" ]; do
+			kernel_down
+			;;
+		esac
+		for drv in upci vfio-pci; do
+			be=${drv%-pci}
+			case " $BACKENDS " in *" $be "*) ;; *) continue ;; esac
+			msg_up "$drv"
 			msg_run "$be" poll-irq ""
 			msg_run "$be" busy-poll --poll
-			r=$((r + 1))
+			msg_down
 		done
-		msg_down
+		r=$((r + 1))
 	done
 	upci sriov "$pf" 0 > /dev/null || fail "upci sriov $pf 0"
 	echo "meta spinning_vcpus 2"
