@@ -4,7 +4,7 @@
 #   make                 upci.ko (against KDIR) and the user-space programs
 #   make check           host unit tests + every guest test; closing line "N passed, N failed"
 #   make demo            the project's main job, in the default guest
-#   make bench           libupci on upci vs VFIO in one guest -> bench/results/
+#   make bench           upci vs VFIO (edu), and messages on igb VFs vs the kernel -> bench/results/
 #   make install         module, library, headers, pkg-config, tool, man pages, udev rule
 #   make lint            checkpatch --strict and sparse (kernel), cppcheck (user code)
 #   make debug-kernel    build the KASAN/lockdep/kmemleak guest kernel (cached outside the repo)

@@ -2,7 +2,11 @@
 # The upci demo, run in the default guest by `make demo`: an administrator
 # hands QEMU's edu device to an unprivileged user with one command, and the
 # user's driver (drivers/edu, on libupci) runs it, first through upci.ko,
-# then, with the same code, through VFIO.
+# then, with the same code, through VFIO.  Then the reason upci exists: an
+# SR-IOV NIC's virtual functions handed to the user with `upci sriov`, and
+# two of the user's processes exchanging reliable messages over them
+# (drivers/igbvf under libupci-msg), without root and without the kernel's
+# network stack.
 . /opt/upci/tests/lib.sh
 
 bdf=$(upci_find $EDU) || fail "no edu device in this guest"
@@ -27,4 +31,39 @@ as-user upci-edu "$bdf" || fail "the edu driver failed on VFIO"
 echo
 echo "== as root: upci unbind $bdf"
 upci unbind "$bdf" || fail "unbind"
-echo "== done: one driver, two backends, no root for the driver"
+echo
+pf=$(upci_find $IGB) || fail "no igb device in this guest"
+modprobe igb || fail "modprobe igb"
+i=0
+while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+ifc=$(ls /sys/bus/pci/devices/$pf/net)
+echo "== as root: upci sriov $pf 2 --owner user    (igb keeps the PF)"
+upci sriov "$pf" 2 --owner user > /tmp/vfs || fail "upci sriov"
+cat /tmp/vfs
+vf0=$(sed -n 1p /tmp/vfs)
+vf1=$(sed -n 2p /tmp/vfs)
+i=0
+while [ "$(cat /sys/class/net/$ifc/carrier)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+upci list | grep -E "NODE|$pf|$vf0|$vf1"
+echo
+echo "== as user: upci-msg $vf1 info"
+as-user upci-msg "$vf1" info | tee /tmp/info1
+mac1=$(sed -n 's/^mac: //p' /tmp/info1)
+echo
+echo "== as user, two processes: upci-msg $vf1 recv --verify  |  upci-msg $vf0 send $mac1"
+as-user upci-msg "$vf1" recv --verify --count 1000 > /tmp/rx 2>&1 &
+rx=$!
+as-user upci-msg "$vf0" send "$mac1" --count 1000 --random-sizes 1 --max-size 65536 ||
+	fail "send"
+wait $rx || { cat /tmp/rx; fail "receive"; }
+cat /tmp/rx
+echo
+echo "== as user: round trips between the two processes, 64-byte messages"
+as-user upci-msg "$vf1" echo --count 221 --linger 2000 > /dev/null 2>&1 &
+rx=$!
+as-user upci-msg "$vf0" pingpong "$mac1" --size 64 --iters 200 | grep -E "size|rtt"
+wait $rx
+echo
+echo "== as root: upci sriov $pf 0"
+upci sriov "$pf" 0 || fail "removing the VFs"
+echo "== done: one driver, two backends, no root for the driver; messages between two user processes over two VFs"
