@@ -40,7 +40,12 @@ echo "rx_packets $rx"
 [ "$rx" -gt 0 ]'
 
 second="$setup"'
-ping -c 1 -w 120 "$2" >/dev/null || { echo "no answer from $2 within 120 s"; exit 1; }
+# busybox ping -c 1 gives up after its first echo (-W, 10 s), whatever -w
+# says: retry single pings until the deadline instead
+end=$(($(date +%s) + 120))
+until ping -c 1 -W 2 "$2" >/dev/null; do
+	[ "$(date +%s)" -lt "$end" ] || { echo "no answer from $2 within 120 s"; exit 1; }
+done
 out=$(ping -c 5 -w 30 "$2")
 echo "$out" | tail -n 2
 case "$out" in *" 5 packets received"*) ;; *) exit 1 ;; esac'
