@@ -51,9 +51,13 @@ check "9000-byte MTU (large frames through the PF)" \
 
 # A slow receiver with a 32-descriptor ring and a 64-frame window: the
 # switch drops what the ring cannot take, retransmission recovers it.
-check "100,000 messages to a slow receiver" \
-	transfer "--count 100000 --ring 32 --window 64 --slow 5" \
-		 "--count 100000 --size 64 --window 64"
+# (20,000 on the debug kernel, where KASAN slows every frame; make check
+# runs the 100,000 on Debian's kernel)
+n=100000
+grep -q kasan /proc/cmdline && n=20000
+check "$n messages to a slow receiver" \
+	transfer "--count $n --ring 32 --window 64 --slow 5" \
+		 "--count $n --size 64 --window 64"
 tail -n 1 /tmp/tx
 drops=$(stat drops_seen /tmp/rx)
 rexmit=$(stat retransmits /tmp/tx)
