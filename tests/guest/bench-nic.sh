@@ -27,6 +27,12 @@ ITERS=20
 RATE_S=1
 PORT=7000
 BACKENDS="kernel upci vfio"
+# The kernel peer puts each igbvf netdev in a network namespace of its
+# own; a kernel without them (the debug kernel's config) cannot measure it.
+if [ ! -e /proc/self/ns/net ]; then
+	echo "note kernel this kernel has no network namespaces: the kernel peer is not measured"
+	BACKENDS="upci vfio"
+fi
 
 # wait_for TRIES FILE PATTERN: wait up to TRIES/10 s for PATTERN in FILE
 wait_for() {
@@ -290,7 +296,7 @@ rc=$?
 cat /tmp/nraw
 [ $rc = 77 ] && exit 77
 check "the NIC benchmark ran on every backend" test $rc = 0
-for be in kernel upci vfio; do
+for be in $BACKENDS; do
 	if [ $be = kernel ]; then modes="blocking busy-poll"; else modes="poll-irq busy-poll"; fi
 	for mode in $modes; do
 		for m in msg_rtt_64_median msg_rtt_64_p99 msg_rtt_1k_median msg_rtt_1k_p99 \
