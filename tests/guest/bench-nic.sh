@@ -70,22 +70,8 @@ iters_for() {
 SIZES="64 1024 65507"
 
 setup() {
-	pf=$(upci_find $IGB) || fail "no igb device"
-	modprobe igb || fail "modprobe igb"
-	_i=0
-	while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-	pif=$(ls /sys/bus/pci/devices/$pf/net) || fail "igb has no interface"
-	[ -e /sys/bus/pci/devices/$pf/sriov_numvfs ] || skip "igb has no SR-IOV here"
-	upci sriov "$pf" 2 --owner user > /tmp/vfs || fail "upci sriov $pf 2"
-	vf0=$(sed -n 1p /tmp/vfs)
-	vf1=$(sed -n 2p /tmp/vfs)
+	igb_vfs 2
 	[ -n "$vf0" ] && [ -n "$vf1" ] || fail "upci sriov printed no two VFs: $(cat /tmp/vfs)"
-	# The switch passes frames only once the PF's link is up.
-	_i=0
-	while [ "$(cat /sys/class/net/$pif/carrier 2>/dev/null)" != 1 ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
 	echo "meta nic_vfs $vf0 $vf1"
 	echo "meta nic_rounds $RUNS"
 	echo "meta nic_iters $ITERS $(iters_for 65507)"

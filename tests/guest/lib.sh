@@ -77,6 +77,27 @@ upci_unbind() {
 	upci_wait_node "/dev/upci/$1" absent
 }
 
+# igb_vfs N: the igb PF on its kernel driver, its link up, and N VFs handed
+# to user by `upci sriov` (listed in /tmp/vfs); sets pf, ifc (the PF's
+# netdev), vf0 and vf1.  Skips when the kernel gives igb no SR-IOV.
+igb_vfs() {
+	pf=$(upci_find $IGB) || fail "no igb device"
+	modprobe igb || fail "modprobe igb"
+	_i=0
+	while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	ifc=$(ls /sys/bus/pci/devices/$pf/net) || fail "igb has no interface"
+	[ -e /sys/bus/pci/devices/$pf/sriov_numvfs ] || skip "igb has no SR-IOV here"
+	upci sriov "$pf" "$1" --owner user > /tmp/vfs || fail "upci sriov $pf $1"
+	vf0=$(sed -n 1p /tmp/vfs)
+	vf1=$(sed -n 2p /tmp/vfs)
+	# The PF's switch passes frames only once its link is up
+	_i=0
+	while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 EDU=1234:11e8
 NVME=1b36:0010
 IGB=8086:10c9

@@ -9,17 +9,7 @@
 # bad inputs get clear errors.
 . /opt/upci/tests/lib.sh
 
-pf=$(upci_find $IGB) || fail "no igb device"
-modprobe igb || fail "modprobe igb"
-i=0
-while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-ifc=$(ls /sys/bus/pci/devices/$pf/net) || fail "igb has no interface"
-[ -e /sys/bus/pci/devices/$pf/sriov_numvfs ] || skip "igb has no SR-IOV here"
-upci sriov "$pf" 2 --owner user > /tmp/vfs || fail "upci sriov $pf 2"
-vf0=$(sed -n 1p /tmp/vfs)
-vf1=$(sed -n 2p /tmp/vfs)
-i=0
-while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+igb_vfs 2
 mac1=$(as-user upci-msg "$vf1" info | sed -n 's/^mac: //p')
 [ -n "$mac1" ] || fail "no MAC for $vf1"
 

@@ -17,14 +17,8 @@ trap 'wait; rm -rf "$tmp"' EXIT
 # stable MAC 06:00:00:00:01:01 (drivers/igbvf: 06, the PF's last four
 # bytes, the VF's number); the second guest's PF is 52:54:00:00:01:01.
 setup='. /opt/upci/tests/lib.sh
-pf=$(upci_find $IGB) || fail "no igb"
-modprobe igb || fail "modprobe igb"
-i=0
-while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-ifc=$(ls /sys/bus/pci/devices/$pf/net)
-vf=$(upci sriov "$pf" 1 --owner user) || fail "upci sriov"
-i=0
-while [ "$(cat /sys/class/net/$ifc/carrier)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+igb_vfs 1
+vf=$vf0
 as-user upci-msg "$vf" info'
 
 first="$setup"'

@@ -32,18 +32,9 @@ echo
 echo "== as root: upci unbind $bdf"
 upci unbind "$bdf" || fail "unbind"
 echo
-pf=$(upci_find $IGB) || fail "no igb device in this guest"
-modprobe igb || fail "modprobe igb"
-i=0
-while [ ! -d /sys/bus/pci/devices/$pf/net ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-ifc=$(ls /sys/bus/pci/devices/$pf/net)
+igb_vfs 2
 echo "== as root: upci sriov $pf 2 --owner user    (igb keeps the PF)"
-upci sriov "$pf" 2 --owner user > /tmp/vfs || fail "upci sriov"
 cat /tmp/vfs
-vf0=$(sed -n 1p /tmp/vfs)
-vf1=$(sed -n 2p /tmp/vfs)
-i=0
-while [ "$(cat /sys/class/net/$ifc/carrier)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 upci list | grep -E "NODE|$pf|$vf0|$vf1"
 echo
 echo "== as user: upci-msg $vf1 info"
